@@ -1,0 +1,4 @@
+// Commands: migrate-data.
+import type { Command } from 'commander';
+
+export function registerDataCommands(_program: Command): void {}

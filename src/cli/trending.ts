@@ -1,0 +1,4 @@
+// Commands: trending recompute, github refresh.
+import type { Command } from 'commander';
+
+export function registerTrendingCommands(_program: Command): void {}

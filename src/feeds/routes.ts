@@ -1,0 +1,5 @@
+// Routes of RSS, Atom and JSON Feed for every list.
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.js';
+
+export default async function routes(_app: FastifyInstance, _ctx: AppContext): Promise<void> {}

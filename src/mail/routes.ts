@@ -1,0 +1,5 @@
+// Routes of subscriptions: subscribe, confirm, preferences, unsubscribe, /dev/mail.
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.js';
+
+export default async function routes(_app: FastifyInstance, _ctx: AppContext): Promise<void> {}

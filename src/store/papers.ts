@@ -1,0 +1,325 @@
+// Papers: the domain type, its mapping from rows, and the repository functions every part uses.
+// Writes are batched upserts so that ingest of a million records stays fast; a newer version updates
+// a paper in place and keeps its id, upvotes and comments; the same version again changes nothing.
+import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
+import type { Database } from './schema.js';
+import type { PapersTable } from './tables/core.js';
+
+export interface PaperLinks {
+  abs?: string;
+  pdf?: string;
+  doi?: string;
+  code?: string[]; // code repository URLs (GitHub, GitLab, ...)
+  project?: string; // project page
+}
+
+/** A paper as ingest produces it (before it is stored). */
+export interface PaperInput {
+  id: string;
+  version: number;
+  title: string;
+  abstract: string;
+  authors: string[];
+  categories: string[]; // primary first
+  publishedAt: string; // ISO
+  updatedAt: string; // ISO
+  comments?: string | null;
+  journalRef?: string | null;
+  doi?: string | null;
+  license?: string | null;
+  links?: PaperLinks;
+  source: string;
+}
+
+/** A stored paper. */
+export interface Paper extends Required<Omit<PaperInput, 'links'>> {
+  links: PaperLinks;
+  primaryCategory: string | null;
+  githubRepo: string | null;
+  githubStars: number | null;
+  hidden: boolean;
+  upvotes: number;
+  numComments: number;
+  createdAt: string;
+  changedAt: string;
+}
+
+export type PaperRow = Selectable<PapersTable>;
+
+export function paperFromRow(row: PaperRow): Paper {
+  return {
+    id: row.id,
+    version: row.version,
+    title: row.title,
+    abstract: row.abstract,
+    authors: JSON.parse(row.authors),
+    categories: JSON.parse(row.categories),
+    primaryCategory: row.primary_category,
+    publishedAt: row.published_at,
+    updatedAt: row.updated_at,
+    comments: row.comments,
+    journalRef: row.journal_ref,
+    doi: row.doi,
+    license: row.license,
+    links: JSON.parse(row.links),
+    githubRepo: row.github_repo,
+    githubStars: row.github_stars,
+    source: row.source,
+    hidden: row.hidden === 1,
+    upvotes: row.upvotes,
+    numComments: row.num_comments,
+    createdAt: row.created_at,
+    changedAt: row.changed_at,
+  };
+}
+
+/** Lower-case, accent-free key for author lookups ("Léon Bottou" and "leon bottou" match). */
+export function authorKey(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/** owner/name of the first GitHub repository among the code links, lower-cased. */
+export function githubRepoOf(links: PaperLinks | undefined): string | null {
+  for (const url of links?.code ?? []) {
+    const m = /^https?:\/\/(?:www\.)?github\.com\/([\w.-]+)\/([\w.-]+?)(?:\.git)?(?:[/?#]|$)/i.exec(url);
+    if (m) return `${m[1]}/${m[2]}`.toLowerCase();
+  }
+  return null;
+}
+
+export interface UpsertResult {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const BATCH = 400; // rows per multi-row INSERT: well under SQLite's 32,766 bound variables
+
+/**
+ * Inserts new papers and updates those whose incoming version is newer (or the same version
+ * revised later). Call inside a transaction for atomic batches.
+ */
+export async function upsertPapers(db: Db, papers: PaperInput[], now: string): Promise<UpsertResult> {
+  const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0 };
+  // Within one call, the last record for an id wins if it is newer.
+  const byId = new Map<string, PaperInput>();
+  for (const p of papers) {
+    const seen = byId.get(p.id);
+    if (!seen || isNewer(p, seen)) byId.set(p.id, p);
+  }
+  const incoming = [...byId.values()];
+  for (let i = 0; i < incoming.length; i += BATCH) {
+    const chunk = incoming.slice(i, i + BATCH);
+    const existing = new Map(
+      (
+        await db
+          .selectFrom('papers')
+          .select(['id', 'version', 'updated_at'])
+          .where(
+            'id',
+            'in',
+            chunk.map((p) => p.id),
+          )
+          .execute()
+      ).map((r) => [r.id, r]),
+    );
+    const fresh: PaperInput[] = [];
+    const changed: PaperInput[] = [];
+    for (const p of chunk) {
+      const old = existing.get(p.id);
+      if (!old) fresh.push(p);
+      else if (isNewer(p, { version: old.version, updatedAt: old.updated_at })) changed.push(p);
+      else result.unchanged++;
+    }
+    if (fresh.length) {
+      await db
+        .insertInto('papers')
+        .values(fresh.map((p) => paperRow(p, now)))
+        .execute();
+      await insertChildren(db, fresh);
+      result.inserted += fresh.length;
+    }
+    for (const p of changed) {
+      const { created_at: _created, ...row } = paperRow(p, now);
+      await db.updateTable('papers').set(row).where('id', '=', p.id).execute();
+    }
+    if (changed.length) {
+      const ids = changed.map((p) => p.id);
+      await db.deleteFrom('paper_authors').where('paper_id', 'in', ids).execute();
+      await db.deleteFrom('paper_categories').where('paper_id', 'in', ids).execute();
+      await insertChildren(db, changed);
+      result.updated += changed.length;
+    }
+  }
+  return result;
+}
+
+function isNewer(a: Pick<PaperInput, 'version' | 'updatedAt'>, b: Pick<PaperInput, 'version' | 'updatedAt'>): boolean {
+  return a.version > b.version || (a.version === b.version && a.updatedAt > b.updatedAt);
+}
+
+function paperRow(p: PaperInput, now: string) {
+  const links = p.links ?? {};
+  return {
+    id: p.id,
+    version: p.version,
+    title: p.title,
+    abstract: p.abstract,
+    authors: JSON.stringify(p.authors),
+    categories: JSON.stringify(p.categories),
+    primary_category: p.categories[0] ?? null,
+    published_at: p.publishedAt,
+    updated_at: p.updatedAt,
+    comments: p.comments ?? null,
+    journal_ref: p.journalRef ?? null,
+    doi: p.doi ?? null,
+    license: p.license ?? null,
+    links: JSON.stringify(links),
+    github_repo: githubRepoOf(links),
+    source: p.source,
+    created_at: now,
+    changed_at: now,
+  };
+}
+
+async function insertChildren(db: Db, papers: PaperInput[]): Promise<void> {
+  const authors = papers.flatMap((p) =>
+    p.authors.map((name, position) => ({ paper_id: p.id, position, name, name_key: authorKey(name) })),
+  );
+  for (let i = 0; i < authors.length; i += BATCH) {
+    await db
+      .insertInto('paper_authors')
+      .values(authors.slice(i, i + BATCH))
+      .execute();
+  }
+  const categories = papers.flatMap((p) =>
+    [...new Set(p.categories)].map((category, i) => ({ paper_id: p.id, category, is_primary: i === 0 ? 1 : 0 })),
+  );
+  for (let i = 0; i < categories.length; i += BATCH) {
+    await db
+      .insertInto('paper_categories')
+      .values(categories.slice(i, i + BATCH))
+      .execute();
+  }
+}
+
+export async function getPaper(db: Db, id: string): Promise<Paper | undefined> {
+  const row = await db.selectFrom('papers').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && paperFromRow(row);
+}
+
+export async function getPapers(db: Db, ids: string[]): Promise<Paper[]> {
+  if (!ids.length) return [];
+  const rows = await db.selectFrom('papers').selectAll().where('id', 'in', ids).execute();
+  const byId = new Map(rows.map((r) => [r.id, paperFromRow(r)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+export async function countPapers(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('papers')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Puts a paper on the daily list of `day`; a paper already listed keeps its first day. */
+export async function featurePaper(
+  db: Db,
+  feature: { paperId: string; day: string; submittedBy: number | null; submittedAt: string },
+): Promise<{ day: string; created: boolean }> {
+  const existing = await db.selectFrom('daily_features').select('day').where('paper_id', '=', feature.paperId).executeTakeFirst();
+  if (existing) return { day: existing.day, created: false };
+  await db
+    .insertInto('daily_features')
+    .values({ paper_id: feature.paperId, day: feature.day, submitted_by: feature.submittedBy, submitted_at: feature.submittedAt })
+    .onConflict((oc) => oc.column('paper_id').doNothing())
+    .execute();
+  const row = await db.selectFrom('daily_features').select('day').where('paper_id', '=', feature.paperId).executeTakeFirstOrThrow();
+  return { day: row.day, created: row.day === feature.day };
+}
+
+/** The most recent day that has a daily list, or undefined for an empty store. */
+export async function latestDailyDay(db: Db): Promise<string | undefined> {
+  const row = await db.selectFrom('daily_features').select((eb) => eb.fn.max('day').as('day')).executeTakeFirst();
+  return row?.day ?? undefined;
+}
+
+/** Visible papers featured on days in [from, to], most upvoted first. */
+export async function dailyPapers(db: Db, from: string, to: string): Promise<Array<Paper & { day: string; submittedBy: number | null }>> {
+  const rows = await db
+    .selectFrom('daily_features as f')
+    .innerJoin('papers as p', 'p.id', 'f.paper_id')
+    .selectAll('p')
+    .select(['f.day', 'f.submitted_by'])
+    .where('f.day', '>=', from)
+    .where('f.day', '<=', to)
+    .where('p.hidden', '=', 0)
+    .orderBy('p.upvotes', 'desc')
+    .orderBy('f.submitted_at', 'desc')
+    .execute();
+  return rows.map((r) => ({ ...paperFromRow(r), day: r.day, submittedBy: r.submitted_by }));
+}
+
+/** Papers by an author key, newest first. */
+export async function papersByAuthor(db: Db, key: string, limit = 50, offset = 0): Promise<Paper[]> {
+  const rows = await db
+    .selectFrom('paper_authors as a')
+    .innerJoin('papers as p', 'p.id', 'a.paper_id')
+    .selectAll('p')
+    .where('a.name_key', '=', key)
+    .where('p.hidden', '=', 0)
+    .orderBy('p.published_at', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  return rows.map(paperFromRow);
+}
+
+/** Papers in a category (primary or cross-listed), newest first. */
+export async function papersByCategory(db: Db, category: string, limit = 50, offset = 0): Promise<Paper[]> {
+  const rows = await db
+    .selectFrom('paper_categories as c')
+    .innerJoin('papers as p', 'p.id', 'c.paper_id')
+    .selectAll('p')
+    .where('c.category', '=', category)
+    .where('p.hidden', '=', 0)
+    .orderBy('p.published_at', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  return rows.map(paperFromRow);
+}
+
+export async function setPaperHidden(db: Db, id: string, hidden: boolean, now: string): Promise<void> {
+  await db
+    .updateTable('papers')
+    .set({ hidden: hidden ? 1 : 0, changed_at: now })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Marks a paper changed (cache invalidation and incremental re-indexing read changed_at). */
+export async function touchPaper(db: Db, id: string, now: string): Promise<void> {
+  await db.updateTable('papers').set({ changed_at: now }).where('id', '=', id).execute();
+}
+
+/** Recounts the denormalised upvote and comment counters of one paper from their tables. */
+export async function refreshPaperCounters(db: Db, id: string, now: string): Promise<void> {
+  await db
+    .updateTable('papers')
+    .set({
+      upvotes: sql<number>`(select count(*) from upvotes where paper_id = ${id})`,
+      num_comments: sql<number>`(select count(*) from comments where paper_id = ${id} and hidden = 0 and deleted = 0)`,
+      changed_at: now,
+    })
+    .where('id', '=', id)
+    .execute();
+}

@@ -1,0 +1,71 @@
+// Builds the HTTP application: shared plugins, security headers, sessions and CSRF, the one error
+// renderer, then each domain's routes. Handlers live with their domain; this file only assembles.
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import rateLimit from '@fastify/rate-limit';
+import type { AppContext } from '../context.js';
+import { AppError } from '../errors.js';
+import { registerSession } from './session.js';
+import { renderError } from './error-page.js';
+import webRoutes from './routes.js';
+import apiRoutes from '../api/routes.js';
+import feedRoutes from '../feeds/routes.js';
+import mailRoutes from '../mail/routes.js';
+import searchRoutes from '../search/routes.js';
+import trendingRoutes from '../rank/routes.js';
+
+export type DomainRoutes = (app: FastifyInstance, ctx: AppContext) => Promise<void> | void;
+
+export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false, // requests are logged below through the shared pino logger, with secrets redacted
+    trustProxy: ctx.config.PAPERBOY_TRUST_PROXY,
+    bodyLimit: 1_048_576,
+    routerOptions: { maxParamLength: 500, ignoreTrailingSlash: true },
+  });
+
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: 262_144 });
+  await app.register(rateLimit, {
+    global: true,
+    max: ctx.config.PAPERBOY_RATE_LIMIT_PER_MIN,
+    timeWindow: 60_000,
+    errorResponseBuilder: (_req, context) => {
+      const err = new AppError('rate_limited', `Too many requests. Try again in ${Math.ceil(context.ttl / 1000)} seconds.`);
+      return err;
+    },
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'strict-origin-when-cross-origin');
+    reply.header('X-Frame-Options', 'DENY');
+    const type = String(reply.getHeader('content-type') ?? '');
+    if (type.startsWith('text/html')) {
+      // No inline scripts: every script is a file under /assets. KaTeX output needs inline styles.
+      reply.header(
+        'Content-Security-Policy',
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+      );
+    }
+    return payload;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    ctx.log.debug({ method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+
+  registerSession(app, ctx);
+
+  app.setErrorHandler((error, request, reply) => renderError(ctx, error, request, reply));
+  app.setNotFoundHandler((request, reply) => renderError(ctx, new AppError('not_found', 'There is no page at this address.'), request, reply));
+
+  app.get('/healthz', async () => ({ ok: true }));
+
+  const domains: DomainRoutes[] = [webRoutes, apiRoutes, feedRoutes, mailRoutes, searchRoutes, trendingRoutes];
+  for (const routes of domains) await routes(app, ctx);
+
+  await app.ready();
+  return app;
+}

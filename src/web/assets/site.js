@@ -1,0 +1,1 @@
+// Progressive enhancement for paperboy pages; every page works without it.

@@ -1,0 +1,73 @@
+// Who is asking, and the CSRF token of their browser. Every request gets `request.viewer` (the
+// signed-in user or null) and `request.csrfToken`; every POST must carry that token, except routes
+// that opt out with `config: { csrf: false }` (RFC 8058 one-click unsubscribe, token-authenticated API).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.js';
+import { AppError } from '../errors.js';
+import { hashToken, randomToken } from '../signing.js';
+import { type User, userBySession } from '../store/users.js';
+
+export const SESSION_COOKIE = 'pb_session';
+export const NONCE_COOKIE = 'pb_nonce';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    viewer: User | null;
+    csrfToken: string;
+  }
+  interface FastifyContextConfig {
+    csrf?: boolean;
+  }
+}
+
+export function cookieOptions(ctx: AppContext, maxAgeSeconds?: number) {
+  return {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: ctx.config.baseUrl.startsWith('https://'),
+    ...(maxAgeSeconds ? { maxAge: maxAgeSeconds } : {}),
+  };
+}
+
+export function registerSession(app: FastifyInstance, ctx: AppContext): void {
+  app.decorateRequest('viewer', null);
+  app.decorateRequest('csrfToken', '');
+
+  app.addHook('preHandler', async (request, reply) => {
+    // A per-browser nonce cookie anchors the CSRF token, so anonymous forms (subscribe) are covered too.
+    let nonce = request.cookies[NONCE_COOKIE];
+    if (!nonce || nonce.length < 16 || nonce.length > 100) {
+      nonce = randomToken(18);
+      reply.setCookie(NONCE_COOKIE, nonce, cookieOptions(ctx, 365 * 86400));
+    }
+    request.csrfToken = ctx.signer.sign('csrf', nonce);
+
+    const session = request.cookies[SESSION_COOKIE];
+    if (session && session.length <= 100) {
+      request.viewer = (await userBySession(ctx.store.db, hashToken(session), ctx.clock.now().toISOString())) ?? null;
+    }
+
+    if (request.method === 'POST' && request.routeOptions.config?.csrf !== false) {
+      const body = request.body as Record<string, unknown> | undefined;
+      const given = (typeof body?._csrf === 'string' && body._csrf) || request.headers['x-csrf-token'];
+      if (typeof given !== 'string' || !request.cookies[NONCE_COOKIE] || !ctx.signer.verify('csrf', request.cookies[NONCE_COOKIE]!, given)) {
+        throw new AppError('forbidden', 'This form has expired or did not come from this site. Go back, reload the page and try again.');
+      }
+    }
+  });
+}
+
+/** Throws unless someone is signed in (pages redirect to /signin through the error handler). */
+export function requireViewer(request: FastifyRequest): User {
+  if (!request.viewer) throw new AppError('unauthorized', 'Sign in to do this.');
+  return request.viewer;
+}
+
+export function requireRole(request: FastifyRequest, ...roles: User['role'][]): User {
+  const user = requireViewer(request);
+  if (!roles.includes(user.role)) throw new AppError('forbidden', 'You do not have permission to do this.');
+  return user;
+}
+
+export type { FastifyReply };
