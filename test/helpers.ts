@@ -1,8 +1,12 @@
-// Shared test fixtures: a fresh real SQLite database per test, a manual clock, the shared fixtures path.
+// Shared test fixtures: a fresh real database per test (SQLite by default; PostgreSQL when
+// PAPERBOY_TEST_DATABASE_URL is set, so the whole integration suite runs against both engines),
+// a manual clock, the shared fixtures path.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import pino from 'pino';
 import { testConfig } from '../src/config.js';
 import { ManualClock } from '../src/clock.js';
@@ -14,17 +18,79 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 /** The read-only shared fixtures (recorded arXiv answers, reference page, relevance judgments). */
 export const fixtures = path.resolve(here, '..', '..', 'shared', 'fixtures');
 
+/**
+ * The PostgreSQL server the tests may use (an administrative URL: the tests create and drop their
+ * own databases there), or undefined when the suite runs on SQLite only.
+ */
+export const testDatabaseUrl: string | undefined = process.env.PAPERBOY_TEST_DATABASE_URL || undefined;
+
+/** What a PostgreSQL-only test prints when it is skipped, saying how to enable it. */
+export const pgSkipReason = testDatabaseUrl
+  ? false
+  : 'PostgreSQL tests skipped: set PAPERBOY_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres (a server where the tests may create databases; .ci/run does this) to run them';
+
 export interface TestContext extends AppContext {
   clock: ManualClock;
   dir: string;
   cleanup(): Promise<void>;
 }
 
-/** A context over a new SQLite file in a temporary folder, migrated, with a manual clock. */
+export interface TestDatabase {
+  /** The URL of the new, empty database. */
+  url: string;
+  /** Drops it (closing whatever connections are still open). */
+  drop(): Promise<void>;
+}
+
+/** Creates a new empty PostgreSQL database on the test server; each test gets its own. */
+export async function createTestDatabase(adminUrl = testDatabaseUrl): Promise<TestDatabase> {
+  if (!adminUrl) throw new Error(pgSkipReason || 'no PostgreSQL test server');
+  const name = `paperboy_test_${process.pid}_${randomBytes(5).toString('hex')}`;
+  await adminQuery(adminUrl, `create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => adminQuery(adminUrl, `drop database if exists ${name} with (force)`),
+  };
+}
+
+async function adminQuery(adminUrl: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A context over a new migrated database with a manual clock: a SQLite file in a temporary folder,
+ * or, when PAPERBOY_TEST_DATABASE_URL is set, a new PostgreSQL database dropped by cleanup().
+ * An explicit DATABASE_URL in `env` wins over both.
+ */
 export async function makeTestContext(env: Record<string, string> = {}): Promise<TestContext> {
   const dir = mkdtempSync(path.join(tmpdir(), 'paperboy-test-'));
-  const config = testConfig({ PAPERBOY_DATA_DIR: dir, DATABASE_URL: path.join(dir, 'test.db'), PAPERBOY_SECRET: 'test-secret', ...env });
-  const store = await openStore({ kind: 'sqlite', location: config.sqlitePath });
+  const pgDb = testDatabaseUrl && !env.DATABASE_URL ? await createTestDatabase() : undefined;
+  const config = testConfig({
+    PAPERBOY_DATA_DIR: dir,
+    DATABASE_URL: pgDb ? pgDb.url : path.join(dir, 'test.db'),
+    PAPERBOY_SECRET: 'test-secret',
+    PAPERBOY_DB_POOL_SIZE: '4',
+    ...env,
+  });
+  let store;
+  try {
+    store = await openStore({
+      kind: config.databaseKind,
+      location: config.databaseKind === 'postgres' ? config.DATABASE_URL : config.sqlitePath,
+      poolSize: config.PAPERBOY_DB_POOL_SIZE,
+    });
+  } catch (err) {
+    await pgDb?.drop();
+    throw err;
+  }
   const clock = new ManualClock(Date.parse('2026-11-20T12:00:00Z'));
   return {
     config,
@@ -35,6 +101,7 @@ export async function makeTestContext(env: Record<string, string> = {}): Promise
     dir,
     cleanup: async () => {
       await store.close();
+      await pgDb?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
