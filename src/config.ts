@@ -38,6 +38,7 @@ const options = {
   PAPERBOY_DEMO: [bool, 'true', 'load the bundled demo corpus on first start when the store is empty'],
   PAPERBOY_WORKER: [bool, 'true', 'run the background worker inside `serve`'],
   PAPERBOY_DB_POOL_SIZE: [int(1, 200), '10', 'PostgreSQL connections per process'],
+  PAPERBOY_JOB_LEASE_SECONDS: [int(1, 86_400), '300', 'how long a worker holds a job before another may retry it (renewed while the job runs)'],
   PAPERBOY_TRUST_PROXY: [bool, 'false', 'trust X-Forwarded-* headers (behind a reverse proxy)'],
   // arXiv
   PAPERBOY_ARXIV_OAI_URL: [url, 'https://oaipmh.arxiv.org/oai', 'arXiv OAI-PMH endpoint'],
