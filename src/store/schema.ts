@@ -4,5 +4,6 @@ import type { CommunityTables } from './tables/community.js';
 import type { MailTables } from './tables/mail.js';
 import type { SignalTables } from './tables/signals.js';
 import type { SearchTables } from './tables/search.js';
+import type { FeedTables } from './tables/feeds.js';
 
-export interface Database extends CoreTables, CommunityTables, MailTables, SignalTables, SearchTables {}
+export interface Database extends CoreTables, CommunityTables, MailTables, SignalTables, SearchTables, FeedTables {}
