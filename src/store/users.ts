@@ -76,3 +76,20 @@ export async function userBySession(db: Kysely<Database>, sessionHash: string, n
     .executeTakeFirst();
   return row && userFromRow(row);
 }
+
+export async function listUsers(db: Kysely<Database>, limit = 200, offset = 0): Promise<User[]> {
+  const rows = await db.selectFrom('users').selectAll().orderBy('id').limit(limit).offset(offset).execute();
+  return rows.map(userFromRow);
+}
+
+export async function setUserSuspended(db: Kysely<Database>, id: number, suspended: boolean): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ suspended: suspended ? 1 : 0 })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function setDisplayName(db: Kysely<Database>, id: number, displayName: string): Promise<void> {
+  await db.updateTable('users').set({ display_name: displayName }).where('id', '=', id).execute();
+}
