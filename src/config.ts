@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseWeights } from './rank/formula.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
@@ -63,7 +64,14 @@ const options = {
   PAPERBOY_GITHUB_TOKEN: [z.string(), '', 'GitHub token (optional; 60 requests/hour without)'],
   PAPERBOY_TRENDING_HALF_LIFE_HOURS: [num(1, 24 * 365), '36', 'half-life of the trending time decay'],
   PAPERBOY_TRENDING_WEIGHTS: [
-    csv,
+    // Names and values checked at boot by the formula's own parser, so a typo cannot silently zero a term.
+    csv.superRefine((entries, zctx) => {
+      try {
+        parseWeights(entries);
+      } catch (err) {
+        zctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }),
     'upvotes=1,comments=0.5,stars=0.7,views=0.05',
     'weights of the trending terms, name=value pairs',
   ],

@@ -1,5 +1,7 @@
 // Row types of the trending signals and scores: GitHub repositories and their star history,
 // page view counters, and the computed trending scores with their per-term explanation.
+import type { Generated } from 'kysely';
+
 export interface GithubReposTable {
   full_name: string; // owner/name as linked (lower-cased)
   canonical_name: string | null; // after renames/redirects
@@ -24,8 +26,10 @@ export interface PaperViewsTable {
 
 export interface TrendingScoresTable {
   paper_id: string;
-  score: number;
-  terms: string; // JSON: each term of the formula with its value
+  score: number; // the week window (the default); other parts read this column
+  score_day: Generated<number>; // added by 0400_trending_windows
+  score_month: Generated<number>; // added by 0400_trending_windows
+  terms: string; // JSON: the signal values of each window (see src/rank/formula.ts StoredSignals)
   computed_at: string;
 }
 
