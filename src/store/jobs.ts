@@ -1,7 +1,8 @@
-// The jobs table: durable background work with leases. SQLite has one worker process, so a claim is
-// a single UPDATE ... RETURNING; PostgreSQL claims with FOR UPDATE SKIP LOCKED so that many workers
-// share the queue without taking the same job twice. A job whose lease expired is claimable again.
-import { type Kysely, sql } from 'kysely';
+// The jobs table: durable background work with leases. A claim is a single UPDATE ... RETURNING; on
+// PostgreSQL its inner SELECT uses FOR UPDATE SKIP LOCKED so that many workers on many machines share
+// the queue without taking the same job twice. A job whose lease expired (its worker died) is
+// claimable again; a worker extends the lease of a long job while it runs.
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { Database } from './schema.js';
 import { dialectOf } from './db.js';
 
@@ -34,35 +35,50 @@ export async function enqueueJob(db: Kysely<Database>, kind: string, payload: un
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
-/** Claims one due job of the given kinds for `workerId` until `leaseUntil`. */
+/**
+ * Claims one due job of the given kinds for `workerId` until `leaseUntil`, in one statement:
+ * `UPDATE … WHERE id = (SELECT … LIMIT 1 [FOR UPDATE SKIP LOCKED]) RETURNING …`. On PostgreSQL the
+ * inner SELECT skips rows another worker is claiming at this moment, so N workers take N different
+ * jobs without waiting on each other; the outer WHERE repeats the due test, so a row that stopped
+ * being due between the two (another claim committed first) is not taken twice. SQLite runs one
+ * writer at a time, so the statement is atomic there as it is.
+ */
 export async function claimJob(db: Kysely<Database>, kinds: string[], workerId: string, now: string, leaseUntil: string): Promise<Job | undefined> {
   if (!kinds.length) return undefined;
-  const due = (qb: any) =>
-    qb
-      .where('kind', 'in', kinds)
-      .where((eb: any) =>
-        eb.or([
-          eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now)]),
-          eb.and([eb('status', '=', 'running'), eb('lease_until', '<', now)]),
-        ]),
-      );
-  let picked: { id: number } | undefined;
-  if (dialectOf(db) === 'postgres') {
-    picked = await due(db.selectFrom('jobs').select('id')).orderBy('run_at').limit(1).forUpdate().skipLocked().executeTakeFirst();
-  } else {
-    picked = await due(db.selectFrom('jobs').select('id')).orderBy('run_at').limit(1).executeTakeFirst();
-  }
-  if (!picked) return undefined;
-  const row = await due(
-    db
-      .updateTable('jobs')
-      .set({ status: 'running', lease_until: leaseUntil, locked_by: workerId, attempts: sql`attempts + 1` })
-      .where('id', '=', picked.id),
-  )
+  const isDue = (eb: ExpressionBuilder<Database, 'jobs'>) =>
+    eb.and([
+      eb('kind', 'in', kinds),
+      eb.or([
+        eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now)]),
+        eb.and([eb('status', '=', 'running'), eb('lease_until', '<', now)]),
+      ]),
+    ]);
+  let next = db.selectFrom('jobs').select('id').where(isDue).orderBy('run_at').orderBy('id').limit(1);
+  if (dialectOf(db) === 'postgres') next = next.forUpdate().skipLocked();
+  const row = await db
+    .updateTable('jobs')
+    .set({ status: 'running', lease_until: leaseUntil, locked_by: workerId, attempts: sql`attempts + 1` })
+    .where('id', '=', next)
+    .where(isDue)
     .returning(['id', 'kind', 'payload', 'attempts'])
     .executeTakeFirst();
-  if (!row) return undefined; // someone else took it between select and update
-  return { id: Number(row.id), kind: row.kind, payload: JSON.parse(row.payload), attempts: row.attempts };
+  if (!row) return undefined;
+  return { id: Number(row.id), kind: row.kind, payload: JSON.parse(row.payload), attempts: Number(row.attempts) };
+}
+
+/**
+ * Extends the lease of a job this worker still holds (the worker calls it while a long job runs).
+ * False when the lease was lost: it expired and another worker took the job over.
+ */
+export async function extendLease(db: Kysely<Database>, id: number, workerId: string, leaseUntil: string): Promise<boolean> {
+  const result = await db
+    .updateTable('jobs')
+    .set({ lease_until: leaseUntil })
+    .where('id', '=', id)
+    .where('status', '=', 'running')
+    .where('locked_by', '=', workerId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 export async function completeJob(db: Kysely<Database>, id: number, workerId: string, now: string): Promise<void> {

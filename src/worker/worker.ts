@@ -1,15 +1,20 @@
 // The background worker: runs queued jobs with leases and fires periodic tasks by enqueueing them.
 // Each domain contributes its task definitions (src/*/tasks.ts); this file only schedules and runs.
+// Any number of workers may share one PostgreSQL database: claims skip each other's rows, a long job's
+// lease is renewed while it runs, and a dead worker's job is retried once its lease has expired.
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../context.js';
-import { claimJob, completeJob, enqueueJob, failJob, pruneJobs, releaseLeases } from '../store/jobs.js';
+import { claimJob, completeJob, enqueueJob, extendLease, failJob, pruneJobs, releaseLeases } from '../store/jobs.js';
 
 export interface TaskDefinition {
   /** The job kind. */
   kind: string;
-  /** Runs one job; throw to retry with backoff. */
-  run(ctx: AppContext, payload: any, job: { id: number; attempts: number }): Promise<void>;
+  /**
+   * Runs one job; throw to retry with backoff. `job.signal` aborts when the worker is asked to stop
+   * (a long task may stop early at a safe point and throw; it is retried by whichever worker is next).
+   */
+  run(ctx: AppContext, payload: any, job: { id: number; attempts: number; signal: AbortSignal }): Promise<void>;
   /** When set, the worker enqueues this job every `everyMs` (one pending at a time). */
   everyMs?: number;
   maxAttempts?: number;
@@ -19,6 +24,10 @@ export interface WorkerOptions {
   tasks: TaskDefinition[];
   pollMs?: number;
   id?: string;
+  /** How long a claim lasts without renewal (default: PAPERBOY_JOB_LEASE_SECONDS). */
+  leaseMs?: number;
+  /** How long stop() waits for the job in hand before giving its lease back anyway (default 30 s). */
+  stopGraceMs?: number;
 }
 
 export class Worker {
@@ -26,8 +35,10 @@ export class Worker {
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
+  private abort = new AbortController();
   private readonly tasks: Map<string, TaskDefinition>;
   private readonly lastScheduled = new Map<string, number>();
+  private readonly leaseMs: number;
 
   constructor(
     private readonly ctx: AppContext,
@@ -35,19 +46,31 @@ export class Worker {
   ) {
     this.id = options.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.tasks = new Map(options.tasks.map((t) => [t.kind, t]));
+    this.leaseMs = options.leaseMs ?? (ctx.config.PAPERBOY_JOB_LEASE_SECONDS ?? 300) * 1000;
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.abort = new AbortController();
     this.loop = this.run();
   }
 
-  /** Finishes the job in hand, then returns its leases. */
+  /**
+   * Stops taking jobs, lets the job in hand finish (up to the grace period; its task sees
+   * `job.signal` aborted), then gives back every lease this worker still holds so that another
+   * worker can take those jobs at once instead of waiting for the leases to expire.
+   */
   async stop(): Promise<void> {
     this.running = false;
     this.wake?.();
-    await this.loop;
+    this.abort.abort();
+    if (this.loop) {
+      const grace = this.options.stopGraceMs ?? 30_000;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.loop, new Promise<void>((resolve) => (timer = setTimeout(resolve, grace)))]);
+      clearTimeout(timer);
+    }
     await releaseLeases(this.ctx.store.db, this.id);
   }
 
@@ -68,6 +91,7 @@ export class Worker {
       } catch (err) {
         this.ctx.log.error({ err }, 'worker loop error');
       }
+      if (!this.running) break;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, poll);
         this.wake = () => {
@@ -86,6 +110,7 @@ export class Worker {
       if (now - last < task.everyMs) continue;
       this.lastScheduled.set(task.kind, now);
       const nowIso = new Date(now).toISOString();
+      // The unique key makes this safe with many workers: whoever enqueues first wins, the rest no-op.
       await enqueueJob(this.ctx.store.db, task.kind, {}, nowIso, { uniqueKey: `periodic:${task.kind}` });
     }
     if (now - (this.lastScheduled.get('__prune') ?? 0) > 3_600_000) {
@@ -94,19 +119,38 @@ export class Worker {
     }
   }
 
+  private leaseFrom(now: Date): string {
+    return new Date(now.getTime() + this.leaseMs).toISOString();
+  }
+
   private async runOne(): Promise<boolean> {
     const now = this.ctx.clock.now();
     const kinds = [...this.tasks.keys()];
-    const leaseMs = 5 * 60_000;
-    const job = await claimJob(this.ctx.store.db, kinds, this.id, now.toISOString(), new Date(now.getTime() + leaseMs).toISOString());
+    const job = await claimJob(this.ctx.store.db, kinds, this.id, now.toISOString(), this.leaseFrom(now));
     if (!job) return false;
     const task = this.tasks.get(job.kind)!;
     const started = Date.now();
+    // Renew the lease a few times per lease period while the task runs, so that only a dead worker's
+    // jobs are ever retried, however long a job takes.
+    const renew = setInterval(() => {
+      extendLease(this.ctx.store.db, job.id, this.id, this.leaseFrom(this.ctx.clock.now())).then(
+        (held) => {
+          if (!held) this.ctx.log.warn({ job: job.kind, id: job.id }, 'job lease lost: another worker took it over');
+        },
+        (err) => this.ctx.log.warn({ err, job: job.kind, id: job.id }, 'could not renew job lease'),
+      );
+    }, Math.max(50, Math.floor(this.leaseMs / 3)));
+    renew.unref();
     try {
-      await task.run(this.ctx, job.payload, job);
+      await task.run(this.ctx, job.payload, { id: job.id, attempts: job.attempts, signal: this.abort.signal });
+      clearInterval(renew);
       await completeJob(this.ctx.store.db, job.id, this.id, this.ctx.clock.now().toISOString());
       this.ctx.log.debug({ job: job.kind, id: job.id, ms: Date.now() - started }, 'job done');
     } catch (err) {
+      clearInterval(renew);
+      // Stopped mid-job on purpose: stop() gives the lease back, so the job runs again at once
+      // elsewhere, without counting as a failed attempt or waiting for a backoff.
+      if (!this.running && this.abort.signal.aborted) return true;
       const message = err instanceof Error ? err.message : String(err);
       const giveUp = job.attempts >= (task.maxAttempts ?? 5);
       const backoff = Math.min(3_600_000, 2 ** job.attempts * 10_000);
