@@ -1,7 +1,8 @@
 // Papers: the domain type, its mapping from rows, and the repository functions every part uses.
 // Writes are batched upserts so that ingest of a million records stays fast; a newer version updates
 // a paper in place and keeps its id, upvotes and comments; the same version again changes nothing.
-import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
+import { CompiledQuery, type Kysely, type Selectable, type Transaction, sql } from 'kysely';
+import { dialectOf } from './db.js';
 import type { Database } from './schema.js';
 import type { PapersTable } from './tables/core.js';
 
@@ -100,7 +101,9 @@ export interface UpsertResult {
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-const BATCH = 400; // rows per multi-row INSERT: well under SQLite's 32,766 bound variables
+// SQLite allows 32,766 bound parameters per statement, PostgreSQL 65,535: stay well under both.
+const MAX_PARAMS = 16_000;
+const LOOKUP_BATCH = 500;
 
 /**
  * Inserts new papers and updates those whose incoming version is newer (or the same version
@@ -108,55 +111,47 @@ const BATCH = 400; // rows per multi-row INSERT: well under SQLite's 32,766 boun
  */
 export async function upsertPapers(db: Db, papers: PaperInput[], now: string): Promise<UpsertResult> {
   const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0 };
-  // Within one call, the last record for an id wins if it is newer.
+  // Within one call, the last record for an id wins if it is newer; the others count as unchanged.
   const byId = new Map<string, PaperInput>();
   for (const p of papers) {
     const seen = byId.get(p.id);
     if (!seen || isNewer(p, seen)) byId.set(p.id, p);
   }
+  result.unchanged += papers.length - byId.size;
   const incoming = [...byId.values()];
-  for (let i = 0; i < incoming.length; i += BATCH) {
-    const chunk = incoming.slice(i, i + BATCH);
-    const existing = new Map(
-      (
-        await db
-          .selectFrom('papers')
-          .select(['id', 'version', 'updated_at'])
-          .where(
-            'id',
-            'in',
-            chunk.map((p) => p.id),
-          )
-          .execute()
-      ).map((r) => [r.id, r]),
-    );
-    const fresh: PaperInput[] = [];
-    const changed: PaperInput[] = [];
+  const fresh: PaperInput[] = [];
+  const changed: PaperInput[] = [];
+  for (let i = 0; i < incoming.length; i += LOOKUP_BATCH) {
+    const chunk = incoming.slice(i, i + LOOKUP_BATCH);
+    const existing = new Map((await existingVersions(db, chunk.map((p) => p.id))).map((r) => [r.id, r]));
     for (const p of chunk) {
       const old = existing.get(p.id);
       if (!old) fresh.push(p);
       else if (isNewer(p, { version: old.version, updatedAt: old.updated_at })) changed.push(p);
       else result.unchanged++;
     }
-    if (fresh.length) {
-      await db
-        .insertInto('papers')
-        .values(fresh.map((p) => paperRow(p, now)))
-        .execute();
-      await insertChildren(db, fresh);
-      result.inserted += fresh.length;
-    }
-    for (const p of changed) {
-      const { created_at: _created, ...row } = paperRow(p, now);
-      await db.updateTable('papers').set(row).where('id', '=', p.id).execute();
-    }
-    if (changed.length) {
-      const ids = changed.map((p) => p.id);
+  }
+  if (fresh.length) {
+    await insertMany(
+      db,
+      'papers',
+      fresh.map((p) => paperRow(p, now)),
+    );
+    await insertChildren(db, fresh);
+    result.inserted += fresh.length;
+  }
+  for (const p of changed) {
+    const { created_at: _created, ...row } = paperRow(p, now);
+    await db.updateTable('papers').set(row).where('id', '=', p.id).execute();
+  }
+  if (changed.length) {
+    for (let i = 0; i < changed.length; i += LOOKUP_BATCH) {
+      const ids = changed.slice(i, i + LOOKUP_BATCH).map((p) => p.id);
       await db.deleteFrom('paper_authors').where('paper_id', 'in', ids).execute();
       await db.deleteFrom('paper_categories').where('paper_id', 'in', ids).execute();
-      await insertChildren(db, changed);
-      result.updated += changed.length;
     }
+    await insertChildren(db, changed);
+    result.updated += changed.length;
   }
   return result;
 }
@@ -190,24 +185,57 @@ function paperRow(p: PaperInput, now: string) {
 }
 
 async function insertChildren(db: Db, papers: PaperInput[]): Promise<void> {
-  const authors = papers.flatMap((p) =>
-    p.authors.map((name, position) => ({ paper_id: p.id, position, name, name_key: authorKey(name) })),
-  );
-  for (let i = 0; i < authors.length; i += BATCH) {
-    await db
-      .insertInto('paper_authors')
-      .values(authors.slice(i, i + BATCH))
-      .execute();
+  const authors: Array<{ paper_id: string; position: number; name: string; name_key: string }> = [];
+  const categories: Array<{ paper_id: string; category: string; is_primary: number }> = [];
+  for (const p of papers) {
+    p.authors.forEach((name, position) => authors.push({ paper_id: p.id, position, name, name_key: authorKey(name) }));
+    [...new Set(p.categories)].forEach((category, i) => categories.push({ paper_id: p.id, category, is_primary: i === 0 ? 1 : 0 }));
   }
-  const categories = papers.flatMap((p) =>
-    [...new Set(p.categories)].map((category, i) => ({ paper_id: p.id, category, is_primary: i === 0 ? 1 : 0 })),
-  );
-  for (let i = 0; i < categories.length; i += BATCH) {
-    await db
-      .insertInto('paper_categories')
-      .values(categories.slice(i, i + BATCH))
-      .execute();
+  if (authors.length) await insertMany(db, 'paper_authors', authors);
+  if (categories.length) await insertMany(db, 'paper_categories', categories);
+}
+
+// Bulk writes are the hot path of a million-record import. Building and compiling a Kysely query of
+// thousands of values costs more than SQLite's work on it, so the SQL text of an N-row insert is
+// compiled once per (engine, table, columns, N) and reused with fresh parameters.
+const compiledSql = new Map<string, string>();
+
+async function insertMany<T extends 'papers' | 'paper_authors' | 'paper_categories'>(db: Db, table: T, rows: Array<Record<string, unknown>>): Promise<void> {
+  const columns = Object.keys(rows[0]);
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+  const engine = dialectOf(db);
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const chunk = rows.slice(i, i + perStatement);
+    const params: unknown[] = [];
+    for (const row of chunk) for (const c of columns) params.push(row[c]);
+    const key = `${engine}:${table}:${columns.join(',')}:${chunk.length}`;
+    let text = compiledSql.get(key);
+    if (!text) {
+      const compiled = db
+        .insertInto(table)
+        .values(chunk as never)
+        .compile();
+      // The cached text is only valid if every value became one parameter, in row-major order.
+      if (compiled.parameters.length !== params.length || compiled.parameters.some((v, k) => v !== params[k])) {
+        await db.executeQuery(compiled);
+        continue;
+      }
+      text = compiled.sql;
+      compiledSql.set(key, text);
+    }
+    await db.executeQuery(CompiledQuery.raw(text, params));
   }
+}
+
+async function existingVersions(db: Db, ids: string[]): Promise<Array<{ id: string; version: number; updated_at: string }>> {
+  const key = `${dialectOf(db)}:lookup:${ids.length}`;
+  let text = compiledSql.get(key);
+  if (!text) {
+    text = db.selectFrom('papers').select(['id', 'version', 'updated_at']).where('id', 'in', ids).compile().sql;
+    compiledSql.set(key, text);
+  }
+  const { rows } = await db.executeQuery<{ id: string; version: number; updated_at: string }>(CompiledQuery.raw(text, ids));
+  return rows;
 }
 
 export async function getPaper(db: Db, id: string): Promise<Paper | undefined> {
