@@ -77,6 +77,7 @@ const options = {
   ],
   // abuse limits
   PAPERBOY_RATE_LIMIT_PER_MIN: [int(1, 1_000_000), '600', 'requests per minute per IP (general)'],
+  PAPERBOY_API_TOKEN_RATE_LIMIT_PER_MIN: [int(1, 1_000_000), '1200', 'API requests per minute per personal API token'],
   PAPERBOY_ADMIN_EMAILS: [csv, '', 'addresses made admin when they first sign in'],
 } as const;
 
