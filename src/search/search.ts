@@ -1,8 +1,16 @@
-// The search entry point every caller uses (pages, API, feeds, digests' topics).
-// (Placeholder: a plain substring match until the search issue lands the real engine; the
-// signature is what callers rely on.)
+// The search entry point every caller uses (pages, API, feeds, digests' topics): parses the query,
+// runs full text and vectors through the engine's SearchIndex, fuses them, loads the papers.
+// Hybrid ranking is reciprocal rank fusion of BM25 and vector ranks; filters apply inside both
+// searches, before ranking. Without vectors (model off, loading, or nothing embedded yet) every
+// mode degrades to full text and says so in `notice`.
 import type { AppContext } from '../context.js';
-import { type Paper, paperFromRow } from '../store/papers.js';
+import { parseArxivId } from '../ingest/arxiv-id.js';
+import { type Paper, getPapers } from '../store/papers.js';
+import { embedderOf } from './embedder.js';
+import './engines.js';
+import { highlight, markerOf, snippet } from './highlight.js';
+import { type IndexFilters, type IndexHit, type VectorModel, searchIndexOf } from './index.js';
+import { type ParsedQuery, hasFilters, hasText, parseQuery, withoutChip, words } from './query.js';
 
 export type SearchMode = 'hybrid' | 'keyword' | 'semantic';
 export type SearchSort = 'relevance' | 'date' | 'trending';
@@ -14,6 +22,8 @@ export interface SearchOptions {
   sort?: SearchSort;
   /** Only papers published at or after this ISO time (digests). */
   since?: string;
+  /** Leave out highlights (API callers that render their own). */
+  noHighlights?: boolean;
 }
 
 export interface SearchHit {
@@ -26,20 +36,208 @@ export interface SearchHit {
 export interface SearchResult {
   total: number;
   hits: SearchHit[];
+  /** True when `total` is a lower bound (counting stopped at 10,000). */
+  capped?: boolean;
+  /** The mode that actually ran (hybrid asked without vectors runs as keyword). */
+  mode?: SearchMode;
+  /** Why results are degraded, in words for the page ("semantic ranking is still loading"). */
+  notice?: string;
+  /** Set when every word could not be matched and results match some of the words instead. */
+  relaxed?: boolean;
+  /** The canonical arXiv id when the query is an arXiv id or URL. */
+  arxivId?: string;
+  parsed?: ParsedQuery;
 }
 
+const RRF_K = 60;
+/** Candidates each side contributes to fusion; deeper pages fuse deeper lists. */
+const FUSION_DEPTH = 100;
+const MAX_OFFSET = 1000;
+
 export async function searchPapers(ctx: AppContext, query: string, opts: SearchOptions): Promise<SearchResult> {
-  const q = `%${query.trim().slice(0, 200)}%`;
-  let sel = ctx.store.db
-    .selectFrom('papers')
-    .selectAll()
-    .where('hidden', '=', 0)
-    .where((eb) => eb.or([eb('title', 'like', q), eb('abstract', 'like', q)]));
-  if (opts.since) sel = sel.where('published_at', '>=', opts.since);
-  const rows = await sel
-    .orderBy('published_at', 'desc')
-    .limit(opts.limit)
-    .offset(opts.offset ?? 0)
-    .execute();
-  return { total: rows.length, hits: rows.map((r) => ({ paper: paperFromRow(r), score: 0 })) };
+  const limit = Math.max(0, Math.min(200, Math.floor(opts.limit)));
+  const offset = Math.max(0, Math.min(MAX_OFFSET, Math.floor(opts.offset ?? 0)));
+  const sort: SearchSort = opts.sort ?? 'relevance';
+  const requested: SearchMode = opts.mode ?? 'hybrid';
+  const index = searchIndexOf(ctx);
+
+  const arxiv = parseArxivId(query);
+  if (arxiv) {
+    const papers = (await getPapers(ctx.store.db, [arxiv.id])).filter((p) => !p.hidden);
+    return { total: papers.length, hits: papers.map((paper) => ({ paper, score: 1 })), mode: 'keyword', arxivId: arxiv.id };
+  }
+
+  const parsed = parseQuery(query);
+  if (!hasText(parsed) && !hasFilters(parsed) && !parsed.text.excluded.length) return { total: 0, hits: [], mode: requested, parsed };
+  const filters: IndexFilters = { ...parsed.filters, since: opts.since };
+
+  // Filters only ("cat:cs.CL year:2024"): a listing, no ranking by text.
+  if (!hasText(parsed)) {
+    const page = await index.browse({ ...filters, excluded: parsed.text.excluded }, { limit, offset, sort });
+    return finish(ctx, parsed, page.hits, page.total, { capped: page.capped, mode: 'keyword', noHighlights: opts.noHighlights });
+  }
+
+  const semantic = await semanticSide(ctx, parsed, requested);
+  const mode: SearchMode = semantic.vector ? requested : 'keyword';
+  let relaxed = false;
+  const keyword = async (lim: number, off: number, s: SearchSort) => {
+    let page = await index.keyword(parsed.text, filters, { limit: lim, offset: off, sort: s });
+    if (page.total === 0 && parsed.text.terms.length + parsed.text.phrases.length > 1) {
+      // Nothing has every word: show what has some of them, best first, and say so.
+      page = await index.keyword({ ...parsed.text, match: 'any' }, filters, { limit: lim, offset: off, sort: s });
+      relaxed = page.total > 0;
+    }
+    return page;
+  };
+
+  if (mode === 'keyword' || sort !== 'relevance') {
+    // Sorting by date or trending lists the papers that match the words; vectors only rank.
+    const page = await keyword(limit, offset, sort);
+    return finish(ctx, parsed, page.hits, page.total, { capped: page.capped, mode: 'keyword', relaxed, notice: semantic.notice, noHighlights: opts.noHighlights });
+  }
+
+  const excludedFilters = { ...filters, excluded: parsed.text.excluded };
+  if (mode === 'semantic') {
+    const hits = await index.vector(semantic.vector!, semantic.model!, excludedFilters, offset + limit);
+    return finish(ctx, parsed, hits.slice(offset), hits.length, { mode, noHighlights: opts.noHighlights });
+  }
+
+  const depth = Math.max(FUSION_DEPTH, offset + limit);
+  const [kw, vec] = await Promise.all([keyword(depth, 0, 'relevance'), index.vector(semantic.vector!, semantic.model!, excludedFilters, depth)]);
+  const fused = fuse([kw.hits, vec]);
+  return finish(ctx, parsed, fused.slice(offset, offset + limit), Math.max(kw.total, fused.length), {
+    capped: kw.capped,
+    mode,
+    relaxed,
+    noHighlights: opts.noHighlights,
+  });
+}
+
+/** Reciprocal rank fusion: each list adds 1/(k + rank) for the papers it ranks. */
+export function fuse(lists: IndexHit[][], weights: number[] = lists.map(() => 1)): IndexHit[] {
+  const scores = new Map<string, number>();
+  lists.forEach((list, li) => {
+    list.forEach((hit, rank) => scores.set(hit.paperId, (scores.get(hit.paperId) ?? 0) + weights[li] / (RRF_K + rank + 1)));
+  });
+  return [...scores.entries()].sort((a, b) => b[1] - a[1]).map(([paperId, score]) => ({ paperId, score }));
+}
+
+interface SemanticSide {
+  vector?: Float32Array;
+  model?: VectorModel;
+  notice?: string;
+}
+
+const coverageCache = new WeakMap<object, { at: number; name: string; embedded: number; total: number }>();
+
+/** Vector coverage, cached for a minute (counting a million rows per request is waste). */
+export async function coverage(ctx: AppContext, name: string): Promise<{ embedded: number; total: number }> {
+  const now = ctx.clock.now().getTime();
+  const hit = coverageCache.get(ctx.store);
+  if (hit && hit.name === name && now - hit.at < 60_000) return hit;
+  const c = await searchIndexOf(ctx).vectorCoverage({ name, dims: 0 });
+  coverageCache.set(ctx.store, { at: now, name, ...c });
+  return c;
+}
+
+async function semanticSide(ctx: AppContext, parsed: ParsedQuery, mode: SearchMode): Promise<SemanticSide> {
+  if (mode === 'keyword') return {};
+  const embedder = embedderOf(ctx);
+  if (!embedder) return { notice: 'Semantic search is off on this server; results match your words.' };
+  const cov = await coverage(ctx, embedder.name);
+  if (cov.embedded === 0) return { notice: 'Semantic search starts when papers have been embedded; results match your words for now.' };
+  if (embedder.ready && !embedder.ready()) {
+    embedder.warm?.();
+    return { notice: 'The semantic model is loading; results match your words for now.' };
+  }
+  const text = parsed.plain || parsed.text.authors.map((a) => a.join(' ')).join(' ');
+  if (!text) return {};
+  try {
+    const [vector] = await embedder.embed([text]);
+    const partial = cov.embedded < cov.total ? `Semantic ranking covers ${cov.embedded.toLocaleString('en')} of ${cov.total.toLocaleString('en')} papers so far.` : undefined;
+    return { vector, model: { name: embedder.name, dims: vector.length }, notice: partial };
+  } catch (err) {
+    ctx.log.warn({ err: (err as Error).message }, 'query embedding failed; full text only');
+    return { notice: 'Semantic search is unavailable right now; results match your words.' };
+  }
+}
+
+async function finish(
+  ctx: AppContext,
+  parsed: ParsedQuery,
+  hits: IndexHit[],
+  total: number,
+  o: { capped?: boolean; mode: SearchMode; relaxed?: boolean; notice?: string; noHighlights?: boolean },
+): Promise<SearchResult> {
+  const papers = new Map((await getPapers(ctx.store.db, hits.map((h) => h.paperId))).map((p) => [p.id, p]));
+  const marker = markerOf(parsed.text);
+  const out: SearchHit[] = [];
+  for (const h of hits) {
+    const paper = papers.get(h.paperId);
+    if (!paper || paper.hidden) continue;
+    out.push({
+      paper,
+      score: h.score,
+      highlights: o.noHighlights || !marker.stems.size ? undefined : { title: highlight(paper.title, marker), abstract: snippet(paper.abstract, marker) },
+    });
+  }
+  return { total, hits: out, capped: o.capped, mode: o.mode, relaxed: o.relaxed, notice: o.notice, parsed };
+}
+
+export interface NoResultsHelp {
+  /** The query with misspelt words replaced by indexed words ("did you mean"). */
+  suggestion?: string;
+  /** The query without each filter, with how many papers it finds. */
+  withoutFilters: Array<{ label: string; query: string; total: number }>;
+}
+
+/** Ways out of an empty result page: a spelling suggestion and the filters to drop. */
+export async function noResultsHelp(ctx: AppContext, query: string): Promise<NoResultsHelp> {
+  const parsed = parseQuery(query);
+  const index = searchIndexOf(ctx);
+  let suggestion: string | undefined;
+  let changed = false;
+  let fixed = query;
+  for (const word of new Set(parsed.text.terms)) {
+    if ((await index.documentFrequency(word)) > 0) continue;
+    const best = (await index.spellingCandidates(word, 2000))
+      .map((c) => ({ ...c, d: editDistance(word, c.term) }))
+      .filter((c) => c.d > 0 && c.d <= (word.length <= 4 ? 1 : 2))
+      .sort((a, b) => a.d - b.d || b.docs - a.docs)[0];
+    if (best) {
+      fixed = fixed.replace(new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(word)}(?=$|[^\\p{L}\\p{N}])`, 'iu'), `$1${best.term}`);
+      changed = true;
+    }
+  }
+  if (changed) suggestion = fixed;
+  const withoutFilters: NoResultsHelp['withoutFilters'] = [];
+  for (const chip of parsed.chips.slice(0, 6)) {
+    const q = withoutChip(query, chip.raw);
+    if (!q) continue;
+    const r = await searchPapers(ctx, q, { limit: 0, mode: 'keyword', noHighlights: true });
+    if (r.total > 0) withoutFilters.push({ label: chip.label, query: q, total: r.total });
+  }
+  return { suggestion, withoutFilters };
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Levenshtein distance, small strings only. */
+export function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 3) return 99;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** Title suggestions for search-as-you-type. */
+export async function suggestTitles(ctx: AppContext, query: string, limit = 8): Promise<Array<{ id: string; title: string }>> {
+  const parsed = parseQuery(query);
+  if (!words(parsed.plain).length) return [];
+  const rows = await searchIndexOf(ctx).suggestTitles(parsed.text, limit);
+  return rows.map((r) => ({ id: r.paperId, title: r.title }));
 }

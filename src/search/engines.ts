@@ -1,0 +1,2 @@
+// The search index implementations this build carries; each registers itself with src/search/index.ts.
+import './sqlite/index.js';

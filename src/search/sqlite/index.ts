@@ -1,0 +1,307 @@
+// The SQLite search index: FTS5 (BM25 with field weights, porter stemming) for words, sqlite-vec
+// for vectors. Vectors are searched in two steps, because an exact float scan of a million papers
+// is too slow: a Hamming-distance scan over 1-bit quantized copies (64 bytes per paper at 512 dims)
+// picks candidates, then the full float vectors of those candidates are rescored exactly.
+import type SqliteDatabase from 'better-sqlite3';
+import * as sqliteVec from 'sqlite-vec';
+import type { AppContext } from '../../context.js';
+import { registerSearchIndex, type IndexFilters, type IndexHit, type IndexSort, type KeywordPage, type SearchIndex, type VectorModel, type VectorRecord } from '../index.js';
+import type { TextQuery } from '../query.js';
+import { compileExcluded, compileMatch, compileTitlePrefix } from './match.js';
+
+type Db = SqliteDatabase.Database;
+type Params = unknown[];
+
+const loaded = new WeakSet<Db>();
+
+/** Loads sqlite-vec into this connection once. */
+export function loadVectorExtension(db: Db): void {
+  if (loaded.has(db)) return;
+  sqliteVec.load(db);
+  loaded.add(db);
+}
+
+const blob = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/** How many quantized candidates are rescored per wanted neighbour (measured: bench/search.ts). */
+export const RESCORE_FACTOR = 25;
+
+export class SqliteSearchIndex implements SearchIndex {
+  private readonly statements = new Map<string, SqliteDatabase.Statement>();
+  private vecDims: number | undefined;
+
+  constructor(private readonly db: Db) {}
+
+  private stmt(source: string): SqliteDatabase.Statement {
+    let s = this.statements.get(source);
+    if (!s) {
+      s = this.db.prepare(source);
+      this.statements.set(source, s);
+    }
+    return s;
+  }
+
+  /** SQL conditions over `papers p` for the filters, with their parameters. */
+  private where(f: IndexFilters): { sql: string; params: Params; selective: boolean } {
+    const parts = ['p.hidden = 0'];
+    const params: Params = [];
+    for (const c of f.categories ?? []) {
+      parts.push('exists (select 1 from paper_categories c where c.paper_id = p.id and c.category = ?)');
+      params.push(c);
+    }
+    const after = [f.after, f.since].filter(Boolean).sort().pop();
+    if (after) {
+      parts.push('p.published_at >= ?');
+      params.push(after);
+    }
+    if (f.before) {
+      parts.push('p.published_at < ?');
+      params.push(nextDay(f.before));
+    }
+    if (f.hasCode) parts.push(`(p.github_repo is not null or p.links like '%"code":["%')`);
+    if (f.excludeIds?.length) {
+      parts.push(`p.id not in (${f.excludeIds.map(() => '?').join(', ')})`);
+      params.push(...f.excludeIds);
+    }
+    const excluded = compileExcluded({ excluded: f.excluded ?? [] });
+    if (excluded) {
+      parts.push('p.rowid not in (select rowid from papers_fts where papers_fts match ?)');
+      params.push(excluded);
+    }
+    const selective = parts.length > 1 && !(parts.length === 2 && f.excludeIds?.length);
+    return { sql: parts.join(' and '), params, selective };
+  }
+
+  private order(sort: IndexSort, relevance: string): { join: string; by: string } {
+    if (sort === 'date') return { join: '', by: 'p.published_at desc, p.id' };
+    if (sort === 'trending') return { join: 'left join trending_scores t on t.paper_id = p.id', by: `coalesce(t.score, 0) desc, ${relevance}` };
+    return { join: '', by: relevance };
+  }
+
+  async keyword(q: TextQuery, filters: IndexFilters, o: { limit: number; offset: number; sort: IndexSort; countCap?: number }): Promise<KeywordPage> {
+    const match = compileMatch(q);
+    if (!match) return this.browse({ ...filters, excluded: [...(filters.excluded ?? []), ...q.excluded] }, o);
+    const cap = o.countCap ?? 10_000;
+    const w = this.where(filters);
+    let hits: IndexHit[];
+    let total: number;
+    if (!w.selective && o.sort === 'relevance') {
+      // The common case: rank inside FTS5 first (its own top-k), then drop hidden papers. This is
+      // the same work as a bare FTS5 query plus a primary-key lookup per returned row.
+      const want = o.offset + o.limit;
+      let fetch = want + 10;
+      for (;;) {
+        const rows = this.stmt(
+          `select p.id, f.rank from (select rowid, rank from papers_fts where papers_fts match ? order by rank limit ?) f
+           join papers p on p.rowid = f.rowid where ${w.sql} order by f.rank`,
+        ).all(match, fetch, ...w.params) as Array<{ id: string; rank: number }>;
+        if (rows.length >= want || fetch > 100_000) {
+          hits = rows.slice(o.offset, want).map((r) => ({ paperId: r.id, score: -r.rank }));
+          break;
+        }
+        const inner = (this.stmt(`select count(*) n from (select rowid from papers_fts where papers_fts match ? limit ?)`).get(match, fetch) as { n: number }).n;
+        if (inner < fetch) {
+          hits = rows.slice(o.offset, want).map((r) => ({ paperId: r.id, score: -r.rank }));
+          break;
+        }
+        fetch *= 4;
+      }
+      total = (this.stmt(`select count(*) n from (select rowid from papers_fts where papers_fts match ? limit ?)`).get(match, cap + 1) as { n: number }).n;
+    } else {
+      const ord = this.order(o.sort, 'f.rank');
+      const rows = this.stmt(
+        `select p.id, f.rank from papers_fts f join papers p on p.rowid = f.rowid ${ord.join}
+         where papers_fts match ? and ${w.sql} order by ${ord.by} limit ? offset ?`,
+      ).all(match, ...w.params, o.limit, o.offset) as Array<{ id: string; rank: number }>;
+      hits = rows.map((r) => ({ paperId: r.id, score: -r.rank }));
+      total = (
+        this.stmt(`select count(*) n from (select 1 from papers_fts f join papers p on p.rowid = f.rowid where papers_fts match ? and ${w.sql} limit ?)`).get(
+          match,
+          ...w.params,
+          cap + 1,
+        ) as { n: number }
+      ).n;
+    }
+    return { hits, total: Math.min(total, cap), capped: total > cap };
+  }
+
+  async browse(filters: IndexFilters, o: { limit: number; offset: number; sort: IndexSort; countCap?: number }): Promise<KeywordPage> {
+    const cap = o.countCap ?? 10_000;
+    const w = this.where(filters);
+    const ord = this.order(o.sort === 'relevance' ? 'date' : o.sort, 'p.published_at desc');
+    const rows = this.stmt(`select p.id from papers p ${ord.join} where ${w.sql} order by ${ord.by} limit ? offset ?`).all(...w.params, o.limit, o.offset) as Array<{ id: string }>;
+    const total = (this.stmt(`select count(*) n from (select 1 from papers p where ${w.sql} limit ?)`).get(...w.params, cap + 1) as { n: number }).n;
+    return { hits: rows.map((r, i) => ({ paperId: r.id, score: -(o.offset + i) })), total: Math.min(total, cap), capped: total > cap };
+  }
+
+  /** Creates (or re-creates, when the model's dimension changed) the quantized vector table. */
+  private ensureVectorTable(model: VectorModel): boolean {
+    loadVectorExtension(this.db);
+    if (this.vecDims === model.dims) return true;
+    const meta = this.db.prepare(`select value from meta where key = 'search.vector_dims'`).get() as { value: string } | undefined;
+    const exists = !!this.db.prepare(`select 1 from sqlite_master where name = 'search_vec_bits'`).get();
+    if (exists && meta && Number(meta.value) === model.dims) {
+      this.vecDims = model.dims;
+      return true;
+    }
+    if (model.dims % 8 !== 0 || model.dims < 8 || model.dims > 8192) throw new Error(`unsupported vector dimension ${model.dims}`);
+    this.db.transaction(() => {
+      this.db.exec('drop table if exists search_vec_bits');
+      this.db.exec(`create virtual table search_vec_bits using vec0(embedding bit[${model.dims}])`);
+      // Re-quantize whatever full vectors of this dimension exist (after a model change, none).
+      this.db.prepare(`insert into search_vec_bits(rowid, embedding) select id, vec_quantize_binary(vec) from search_vectors where dims = ?`).run(model.dims);
+      this.db.prepare(`insert into meta(key, value) values ('search.vector_dims', ?) on conflict(key) do update set value = excluded.value`).run(String(model.dims));
+    })();
+    this.statements.clear();
+    this.vecDims = model.dims;
+    return true;
+  }
+
+  private hasVectorTable(model: VectorModel): boolean {
+    const exists = this.db.prepare(`select 1 from sqlite_master where name = 'search_vec_bits'`).get();
+    return !!exists && this.ensureVectorTable(model);
+  }
+
+  async vector(vector: Float32Array, model: VectorModel, filters: IndexFilters, k: number): Promise<IndexHit[]> {
+    if (k <= 0 || !this.hasVectorTable(model)) return [];
+    const w = this.where(filters);
+    const candidates = w.selective ? Math.max(2000, k * RESCORE_FACTOR) : Math.max(200, k * RESCORE_FACTOR);
+    const rows = this.stmt(
+      `with cand as (select rowid from search_vec_bits where embedding match vec_quantize_binary(?) and k = ?)
+       select p.id, vec_distance_cosine(v.vec, ?) d from cand join search_vectors v on v.id = cand.rowid
+       join papers p on p.id = v.paper_id where v.model = ? and ${w.sql} order by d limit ?`,
+    ).all(blob(vector), candidates, blob(vector), model.name, ...w.params, k) as Array<{ id: string; d: number }>;
+    if (rows.length < k && w.selective) {
+      // A narrow filter left too few of the global candidates: rank the filtered papers exactly.
+      const exact = this.stmt(
+        `select p.id, vec_distance_cosine(v.vec, ?) d from papers p join search_vectors v on v.paper_id = p.id
+         where v.model = ? and ${w.sql} order by d limit ?`,
+      ).all(blob(vector), model.name, ...w.params, k) as Array<{ id: string; d: number }>;
+      return exact.map((r) => ({ paperId: r.id, score: 1 - r.d }));
+    }
+    return rows.map((r) => ({ paperId: r.id, score: 1 - r.d }));
+  }
+
+  async vectorExact(vector: Float32Array, model: VectorModel, k: number): Promise<IndexHit[]> {
+    loadVectorExtension(this.db);
+    const rows = this.stmt(`select paper_id id, vec_distance_cosine(vec, ?) d from search_vectors where model = ? order by d limit ?`).all(blob(vector), model.name, k) as Array<{
+      id: string;
+      d: number;
+    }>;
+    return rows.map((r) => ({ paperId: r.id, score: 1 - r.d }));
+  }
+
+  async upsertVectors(records: VectorRecord[], model: VectorModel, now: string): Promise<void> {
+    if (!records.length) return;
+    this.ensureVectorTable(model);
+    const upsert = this.stmt(
+      `insert into search_vectors(paper_id, model, dims, vec) values (?, ?, ?, ?)
+       on conflict(paper_id) do update set model = excluded.model, dims = excluded.dims, vec = excluded.vec returning id`,
+    );
+    const delBits = this.stmt('delete from search_vec_bits where rowid = ?');
+    const addBits = this.stmt('insert into search_vec_bits(rowid, embedding) values (?, vec_quantize_binary(?))');
+    const state = this.stmt(
+      `insert into embedding_state(paper_id, model, dims, embedded_at) values (?, ?, ?, ?)
+       on conflict(paper_id) do update set model = excluded.model, dims = excluded.dims, embedded_at = excluded.embedded_at`,
+    );
+    const exists = this.stmt('select 1 from papers where id = ?');
+    this.db.transaction(() => {
+      for (const r of records) {
+        if (r.vector.length !== model.dims) throw new Error(`vector of ${r.vector.length} dims for model ${model.name} (${model.dims})`);
+        if (!exists.get(r.paperId)) continue; // removed while it was being embedded
+        const b = blob(r.vector);
+        const { id } = upsert.get(r.paperId, model.name, model.dims, b) as { id: number | bigint };
+        delBits.run(BigInt(id));
+        addBits.run(BigInt(id), b);
+        state.run(r.paperId, model.name, model.dims, now);
+      }
+    })();
+  }
+
+  async vectorOf(paperId: string, model: VectorModel): Promise<Float32Array | undefined> {
+    const row = this.stmt('select vec from search_vectors where paper_id = ? and model = ?').get(paperId, model.name) as { vec: Buffer } | undefined;
+    if (!row) return undefined;
+    return new Float32Array(row.vec.buffer.slice(row.vec.byteOffset, row.vec.byteOffset + row.vec.byteLength));
+  }
+
+  async pendingForEmbedding(model: VectorModel, limit: number): Promise<Array<{ paperId: string; text: string }>> {
+    const rows = this.stmt(
+      `select p.id, p.title, p.abstract from papers p where p.hidden = 0
+       and not exists (select 1 from embedding_state e where e.paper_id = p.id and e.model = ?)
+       order by p.published_at desc limit ?`,
+    ).all(model.name, limit) as Array<{ id: string; title: string; abstract: string }>;
+    return rows.map((r) => ({ paperId: r.id, text: `${r.title}. ${r.abstract}` }));
+  }
+
+  async vectorCoverage(model: VectorModel): Promise<{ embedded: number; total: number }> {
+    const embedded = (this.stmt('select count(*) n from embedding_state where model = ?').get(model.name) as { n: number }).n;
+    const total = (this.stmt('select count(*) n from papers where hidden = 0').get() as { n: number }).n;
+    return { embedded, total };
+  }
+
+  async suggestTitles(q: TextQuery, limit: number): Promise<Array<{ paperId: string; title: string }>> {
+    const match = compileTitlePrefix(q);
+    if (!match) return [];
+    const rows = this.stmt(
+      `select p.id, p.title from (select rowid, rank from papers_fts where papers_fts match ? order by rank limit ?) f
+       join papers p on p.rowid = f.rowid where p.hidden = 0 order by f.rank`,
+    ).all(match, limit + 5) as Array<{ id: string; title: string }>;
+    return rows.slice(0, limit).map((r) => ({ paperId: r.id, title: r.title }));
+  }
+
+  async spellingCandidates(word: string, limit: number): Promise<Array<{ term: string; docs: number }>> {
+    if (word.length < 3) return [];
+    // Words sharing the first letter: typos rarely hit the first one, and the range keeps it fast.
+    const lo = word[0];
+    const hi = String.fromCodePoint(lo.codePointAt(0)! + 1);
+    const rows = this.stmt('select term, doc from papers_fts_vocab where term >= ? and term < ? and length(term) between ? and ?').all(
+      lo,
+      hi,
+      Math.max(1, word.length - 3),
+      word.length + 2,
+    ) as Array<{ term: string; doc: number }>;
+    return rows
+      .map((r) => ({ term: r.term, docs: r.doc }))
+      .sort((a, b) => b.docs - a.docs)
+      .slice(0, limit);
+  }
+
+  async documentFrequency(word: string): Promise<number> {
+    const match = compileMatch({ terms: [word], phrases: [], excluded: [], authors: [] });
+    if (!match) return 0;
+    return (this.stmt('select count(*) n from (select rowid from papers_fts where papers_fts match ? limit 1000)').get(match) as { n: number }).n;
+  }
+
+  async pruneVectors(): Promise<number> {
+    if (!this.db.prepare(`select 1 from sqlite_master where name = 'search_vec_bits'`).get()) return 0;
+    loadVectorExtension(this.db);
+    return this.db.prepare('delete from search_vec_bits where rowid not in (select id from search_vectors)').run().changes;
+  }
+
+  async rebuild(): Promise<void> {
+    this.db.exec(`insert into papers_fts(papers_fts) values ('rebuild')`);
+    this.db.exec(`insert into papers_fts(papers_fts) values ('optimize')`);
+  }
+
+  async sizes(): Promise<Record<string, number>> {
+    try {
+      const rows = this.db.prepare(`select name, sum(pgsize) bytes from dbstat group by name`).all() as Array<{ name: string; bytes: number }>;
+      const sum = (pred: (n: string) => boolean) => rows.filter((r) => pred(r.name)).reduce((s, r) => s + r.bytes, 0);
+      return {
+        fullText: sum((n) => n.startsWith('papers_fts')),
+        vectors: sum((n) => n === 'search_vectors' || n.startsWith('sqlite_autoindex_search_vectors')),
+        quantized: sum((n) => n.startsWith('search_vec_bits')),
+        papers: sum((n) => n === 'papers' || n.startsWith('sqlite_autoindex_papers') || n.startsWith('papers_')) - sum((n) => n.startsWith('papers_fts')),
+        database: rows.reduce((s, r) => s + r.bytes, 0),
+      };
+    } catch {
+      return {};
+    }
+  }
+}
+
+registerSearchIndex('sqlite', (ctx: AppContext) => {
+  if (!ctx.store.sqlite) throw new Error('SQLite store without a raw handle');
+  return new SqliteSearchIndex(ctx.store.sqlite);
+});
