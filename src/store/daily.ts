@@ -48,3 +48,8 @@ export async function contentVersion(db: Kysely<Database>): Promise<string> {
   const row = r.rows[0];
   return `${row?.c ?? ''}|${row?.f ?? 0}`;
 }
+
+/** The daily list a paper is on, and who put it there. */
+export async function featureOf(db: Kysely<Database>, paperId: string): Promise<{ day: string; submitted_by: number | null } | undefined> {
+  return db.selectFrom('daily_features').select(['day', 'submitted_by']).where('paper_id', '=', paperId).executeTakeFirst();
+}

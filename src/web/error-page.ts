@@ -10,8 +10,9 @@ export function renderError(ctx: AppContext, error: unknown, request: FastifyReq
   const appError = toAppError(error);
   if (appError.status >= 500) ctx.log.error({ err: error, url: request.url.split('?')[0] }, 'request failed');
   if (appError.code === 'rate_limited') {
-    const retry = reply.getHeader('retry-after');
-    if (!retry) reply.header('Retry-After', '60');
+    const wait = Number(appError.details?.retryAfter);
+    if (wait > 0) reply.header('Retry-After', String(wait));
+    else if (!reply.getHeader('retry-after')) reply.header('Retry-After', '60');
   }
   reply.status(appError.status);
   const wantsJson = request.url.startsWith('/api/') || !String(request.headers.accept ?? 'text/html').includes('text/html');

@@ -1,0 +1,82 @@
+// Rendered pages kept in memory for anonymous readers, invalidated when the content version changes
+// (see contentVersion in store/daily.ts) and after a short TTL (for data outside that version, like
+// trending scores). Pages are rendered once with a placeholder where each browser's CSRF token goes,
+// so one cached copy serves every anonymous browser.
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.js';
+import { contentVersion } from '../store/daily.js';
+
+/** Rendered in place of the CSRF token in cached pages; replaced per request. */
+export const CSRF_SLOT = '__pb_csrf_slot__';
+
+interface Entry {
+  version: string;
+  at: number;
+  parts: string[]; // the page split at CSRF_SLOT
+  hash: string;
+  status: number;
+}
+
+export class PageCache {
+  private readonly entries = new Map<string, Entry>();
+  constructor(
+    private readonly max = 1000,
+    private readonly ttlMs = 60_000,
+  ) {}
+
+  async get(ctx: AppContext, key: string, render: () => Promise<{ body: string; status?: number }>): Promise<Entry> {
+    const version = await contentVersion(ctx.store.db);
+    const now = Date.now(); // real time on purpose: the TTL bounds staleness in wall time
+    const hit = this.entries.get(key);
+    if (hit && hit.version === version && now - hit.at < this.ttlMs) return hit;
+    const { body, status } = await render();
+    const entry: Entry = { version, at: now, parts: body.split(CSRF_SLOT), hash: createHash('sha1').update(body).digest('base64url').slice(0, 16), status: status ?? 200 };
+    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+const caches = new WeakMap<AppContext, PageCache>();
+export function pageCache(ctx: AppContext): PageCache {
+  let c = caches.get(ctx);
+  if (!c) caches.set(ctx, (c = new PageCache()));
+  return c;
+}
+
+/** Sends HTML with an ETag (answering 304 when it matches) and revalidation headers. */
+export function sendHtml(request: FastifyRequest, reply: FastifyReply, body: string, hash?: string, status = 200) {
+  const tag = `W/"${hash ?? createHash('sha1').update(body).digest('base64url').slice(0, 16)}-${request.csrfToken.slice(0, 10)}"`;
+  reply.header('ETag', tag);
+  // Pages carry the browser's CSRF token and may show who is signed in: private, always revalidated.
+  reply.header('Cache-Control', 'private, no-cache');
+  reply.header('Vary', 'Cookie');
+  if (status === 200 && request.headers['if-none-match'] === tag) return reply.status(304).send();
+  return reply.status(status).type('text/html; charset=utf-8').send(body);
+}
+
+/**
+ * Serves a page: anonymous readers get the cached rendering (CSRF token filled in), signed-in
+ * readers a fresh one (their upvotes and controls differ).
+ */
+export async function servePage(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  key: string,
+  render: (csrf: string) => Promise<{ body: string; status?: number }>,
+) {
+  if (request.viewer) {
+    const { body, status } = await render(request.csrfToken);
+    return sendHtml(request, reply, body, undefined, status ?? 200);
+  }
+  const entry = await pageCache(ctx).get(ctx, key, () => render(CSRF_SLOT));
+  const body = entry.parts.length === 1 ? entry.parts[0] : entry.parts.join(request.csrfToken);
+  return sendHtml(request, reply, body, entry.hash, entry.status);
+}
