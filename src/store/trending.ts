@@ -1,5 +1,5 @@
-// Trending queries over the computed scores. (Placeholder ranking by upvotes until the trending
-// issue lands its formula; the signature is what callers rely on.)
+// Trending queries over the computed scores (src/rank computes them). A hidden or removed paper is
+// never returned, whatever its score: the join with papers filters it at read time.
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { type Paper, paperFromRow } from './papers.js';
@@ -14,16 +14,51 @@ export interface TrendingQuery {
   hasCode?: boolean;
   /** Only papers whose daily feature or publication is at or after this ISO time. */
   since?: string;
+  /** Only these papers (a saved search topic's hits). */
+  ids?: string[];
 }
 
+/** The score column of each window (`score` is the week, the default other parts read). */
+export const scoreColumn = { day: 'score_day', week: 'score', month: 'score_month' } as const;
+
 export async function trendingPapers(db: Kysely<Database>, q: TrendingQuery): Promise<Array<Paper & { score: number }>> {
-  let query = db.selectFrom('papers as p').selectAll('p').where('p.hidden', '=', 0);
+  if (q.ids && !q.ids.length) return [];
+  const col = `t.${scoreColumn[q.window] ?? 'score'}` as const;
+  let query = db
+    .selectFrom('trending_scores as t')
+    .innerJoin('papers as p', 'p.id', 't.paper_id')
+    .selectAll('p')
+    .select(`${col} as trending_score` as 't.score as trending_score')
+    .where(col as 't.score', '>', 0)
+    .where('p.hidden', '=', 0);
   if (q.category) query = query.where('p.id', 'in', db.selectFrom('paper_categories').select('paper_id').where('category', '=', q.category));
   if (q.hasCode) query = query.where('p.github_repo', 'is not', null);
+  if (q.ids) query = query.where('p.id', 'in', q.ids);
+  if (q.since) {
+    const since = q.since;
+    query = query.where((eb) =>
+      eb.or([eb('p.published_at', '>=', since), eb.exists(eb.selectFrom('daily_features as f').select('f.paper_id').whereRef('f.paper_id', '=', 'p.id').where('f.submitted_at', '>=', since))]),
+    );
+  }
   const rows = await query
-    .orderBy('p.upvotes', 'desc')
+    .orderBy(col as 't.score', 'desc')
+    .orderBy('p.id')
     .limit(q.limit)
     .offset(q.offset ?? 0)
     .execute();
-  return rows.map((r) => ({ ...paperFromRow(r), score: r.upvotes }));
+  return rows.map((r) => ({ ...paperFromRow(r), score: Number(r.trending_score) }));
+}
+
+/** The trending score of each of `ids` in a window (absent: no score, i.e. 0). For sort=trending. */
+export async function trendingScores(db: Kysely<Database>, ids: string[], window: TrendingWindow = 'week'): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('trending_scores')
+      .select(['paper_id', `${scoreColumn[window]} as s` as 'score as s'])
+      .where('paper_id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const r of rows) out.set(r.paper_id, Number(r.s));
+  }
+  return out;
 }
