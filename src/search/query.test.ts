@@ -36,7 +36,7 @@ test('FTS5 syntax typed by a user is quoted into plain words', () => {
     if (m === undefined) continue;
     // Outside quoted strings only our own operators and column names may appear.
     const outside = m.replace(/"(?:[^"]|"")*"/g, '');
-    assert.match(outside, /^[\s()*]*(?:(?:OR|NOT|authors :)[\s()*]*)*$/, `${input} -> ${m}`);
+    assert.match(outside, /^[\s()*]*(?:(?:OR|AND|NOT|authors :)[\s()*]*)*$/, `${input} -> ${m}`);
   }
 });
 

@@ -68,7 +68,13 @@ export function parseQuery(input: string): ParsedQuery {
       continue;
     }
     // Not an operator we know: the whole thing is text ("foo:bar" searches for foo and bar).
-    const toks = words(op && !KNOWN_OPS.has(op) ? `${opRaw} ${value}` : value);
+    if (op && !KNOWN_OPS.has(op) && !neg) {
+      for (const w of words(opRaw)) {
+        text.terms.push(w);
+        plain.push(w);
+      }
+    }
+    const toks = words(value);
     if (!toks.length) continue;
     if (neg) {
       text.excluded.push(toks);

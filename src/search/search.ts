@@ -200,12 +200,14 @@ export async function noResultsHelp(ctx: AppContext, query: string): Promise<NoR
   let fixed = query;
   for (const word of new Set(parsed.text.terms)) {
     if ((await index.documentFrequency(word)) > 0) continue;
-    const best = (await index.spellingCandidates(word, 2000))
-      .map((c) => ({ ...c, d: editDistance(word, c.term) }))
+    // The vocabulary holds stems ("residu"), so compare the typed word cut to each stem's length.
+    const best = (await index.spellingCandidates(word, 5000))
+      .map((c) => ({ ...c, d: Math.min(...[0, 1, 2].map((extra) => editDistance(word.slice(0, c.term.length + extra), c.term))) }))
       .filter((c) => c.d > 0 && c.d <= (word.length <= 4 ? 1 : 2))
       .sort((a, b) => a.d - b.d || b.docs - a.docs)[0];
     if (best) {
-      fixed = fixed.replace(new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(word)}(?=$|[^\\p{L}\\p{N}])`, 'iu'), `$1${best.term}`);
+      const surface = await surfaceForm(ctx, best.term, word);
+      fixed = fixed.replace(new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(word)}(?=$|[^\\p{L}\\p{N}])`, 'iu'), `$1${surface}`);
       changed = true;
     }
   }
@@ -218,6 +220,14 @@ export async function noResultsHelp(ctx: AppContext, query: string): Promise<NoR
     if (r.total > 0) withoutFilters.push({ label: chip.label, query: q, total: r.total });
   }
   return { suggestion, withoutFilters };
+}
+
+/** A word as written in papers for an indexed stem ("residu" -> "residual"), closest to what was typed. */
+async function surfaceForm(ctx: AppContext, stem: string, typed: string): Promise<string> {
+  const page = await searchIndexOf(ctx).keyword({ terms: [stem], phrases: [], excluded: [], authors: [] }, { categories: [] }, { limit: 3, offset: 0, sort: 'relevance', countCap: 3 });
+  const papers = await getPapers(ctx.store.db, page.hits.map((h) => h.paperId));
+  const forms = new Set(papers.flatMap((p) => words(`${p.title} ${p.abstract}`)).filter((w) => w.startsWith(stem)));
+  return [...forms].sort((a, b) => editDistance(typed, a) - editDistance(typed, b))[0] ?? stem;
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -17,7 +17,7 @@ export function compileMatch(q: TextQuery): string | undefined {
   for (const p of q.phrases) positives.push(phrase(p));
   for (const a of q.authors) positives.push(`authors : ${phrase(a)}`);
   if (!positives.length) return undefined;
-  const joined = positives.length === 1 ? positives[0] : `(${positives.join(q.match === 'any' ? ' OR ' : ' ')})`;
+  const joined = positives.length === 1 ? positives[0] : `(${positives.join(q.match === 'any' ? ' OR ' : ' AND ')})`;
   const negatives = q.excluded.map((e) => ` NOT ${phrase(e)}`).join('');
   return joined + negatives;
 }
@@ -33,5 +33,5 @@ export function compileTitlePrefix(q: TextQuery): string | undefined {
   const tokens = [...q.terms, ...q.phrases.flat()];
   if (!tokens.length) return undefined;
   const parts = tokens.map((t, i) => (i === tokens.length - 1 && t.length >= 2 ? `(${quote(t)} OR ${quote(t)}*)` : quote(t)));
-  return `title : (${parts.join(' ')})`;
+  return `title : (${parts.join(' AND ')})`;
 }
