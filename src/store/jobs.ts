@@ -30,7 +30,9 @@ export async function enqueueJob(db: Kysely<Database>, kind: string, payload: un
       run_at: opts.runAt ?? now,
       created_at: now,
     })
-    .onConflict((oc) => oc.column('unique_key').where('status', 'in', ['pending', 'running']).doNothing())
+    // The predicate must repeat the partial unique index's own text with literals, not parameters:
+    // SQLite matches an upsert target to a partial index only by comparing the expressions.
+    .onConflict((oc) => oc.column('unique_key').where(sql<boolean>`status in ('pending', 'running')`).doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
