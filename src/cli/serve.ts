@@ -31,8 +31,9 @@ export function registerServeCommands(program: Command): void {
       const url = config.PAPERBOY_BASE_URL || `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
       process.stdout.write(`paperboy is serving at ${url}/ (${config.databaseKind}${worker ? ', with worker' : ''})\n`);
       onShutdown(async () => {
-        await app.close(); // stops accepting, finishes in-flight requests
-        await worker?.stop();
+        // Both at once: the web server stops accepting and finishes in-flight requests while the
+        // worker finishes (or hands back) its job; only then do mail and the database close.
+        await Promise.all([app.close(), worker?.stop()]);
         await stopMail();
         await ctx.store.close();
       });
@@ -71,12 +72,23 @@ export function registerServeCommands(program: Command): void {
     );
 }
 
+/** Longest a graceful shutdown may take before the process exits anyway (systemd waits 90 s). */
+const SHUTDOWN_DEADLINE_MS = 45_000;
+
 function onShutdown(stop: () => Promise<void>): void {
   let stopping = false;
   const handler = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second signal: the operator does not want to wait. Leases expire; the jobs are retried.
+      process.stderr.write(`paperboy: ${signal} again, exiting now\n`);
+      process.exit(1);
+    }
     stopping = true;
     process.stderr.write(`paperboy: ${signal}, shutting down\n`);
+    setTimeout(() => {
+      process.stderr.write('paperboy: shutdown took too long, exiting\n');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
     stop().then(
       () => process.exit(0),
       (err) => {
@@ -85,6 +97,6 @@ function onShutdown(stop: () => Promise<void>): void {
       },
     );
   };
-  process.once('SIGINT', handler);
-  process.once('SIGTERM', handler);
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
 }

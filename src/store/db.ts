@@ -61,7 +61,15 @@ function openSqlite(file: string): Store {
 }
 
 function openPostgres(options: OpenOptions): Store {
-  const pool = new pg.Pool({ connectionString: options.location, max: options.poolSize ?? 10 });
+  const pool = new pg.Pool({
+    connectionString: options.location,
+    max: options.poolSize ?? 10,
+    // Named connections, so that an operator can tell paperboy's in pg_stat_activity.
+    application_name: `paperboy:${process.pid}`,
+  });
+  // An idle connection that breaks (server restart, failover) is dropped by the pool and replaced
+  // at the next query; without a listener the 'error' event would end the process.
+  pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'postgres', pool, close: () => db.destroy() };
 }
