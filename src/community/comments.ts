@@ -5,6 +5,7 @@ import { AppError, badRequest, forbidden, notFound } from '../errors.js';
 import { paperSignalsChanged } from '../rank/hooks.js';
 import { appendAudit } from '../store/audit.js';
 import { type CommentRow, getComment, insertComment, setCommentFlags, updateCommentBody, visibleComments } from '../store/comments.js';
+import { noteContentChange } from '../store/daily.js';
 import { getPaper, refreshPaperCounters } from '../store/papers.js';
 import type { User } from '../store/users.js';
 import { renderMarkdown } from '../web/views/markdown.js';
@@ -61,6 +62,7 @@ export async function addComment(ctx: AppContext, user: User, input: { paperId: 
   const now = ctx.clock.now().toISOString();
   const id = await insertComment(db, { paperId: paper.id, userId: user.id, parentId, body, now });
   await refreshPaperCounters(db, paper.id, now);
+  noteContentChange();
   await paperSignalsChanged(ctx, paper.id);
   return toComment((await getComment(db, id))!);
 }
@@ -89,7 +91,8 @@ export async function editComment(ctx: AppContext, user: User, id: number, body:
   const text = cleanBody(body);
   const now = ctx.clock.now().toISOString();
   await updateCommentBody(ctx.store.db, id, text, now);
-  await refreshPaperCounters(ctx.store.db, c.paperId, now); // bumps changed_at: cached pages refresh
+  await refreshPaperCounters(ctx.store.db, c.paperId, now);
+  noteContentChange(); // bumps changed_at: cached pages refresh
   return toComment((await getComment(ctx.store.db, id))!);
 }
 
@@ -98,6 +101,7 @@ export async function deleteComment(ctx: AppContext, user: User, id: number): Pr
   const now = ctx.clock.now().toISOString();
   await setCommentFlags(ctx.store.db, id, { deleted: true }, now);
   await refreshPaperCounters(ctx.store.db, c.paperId, now);
+  noteContentChange();
   await paperSignalsChanged(ctx, c.paperId);
   return { paperId: c.paperId };
 }
@@ -110,6 +114,7 @@ export async function hideComment(ctx: AppContext, actor: User, id: number, hidd
   const now = ctx.clock.now().toISOString();
   await setCommentFlags(ctx.store.db, id, { hidden }, now);
   await refreshPaperCounters(ctx.store.db, c.paperId, now);
+  noteContentChange();
   await appendAudit(ctx.store.db, { actorId: actor.id, action: hidden ? 'hide_comment' : 'show_comment', targetType: 'comment', targetId: String(id), detail: `on ${c.paperId} by ${c.username}`, now });
   await paperSignalsChanged(ctx, c.paperId);
   return { paperId: c.paperId };

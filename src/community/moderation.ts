@@ -1,6 +1,7 @@
 // Moderation: hide papers, suspend users, change roles. Every action is written to the audit log.
 import type { AppContext } from '../context.js';
 import { badRequest, forbidden, notFound } from '../errors.js';
+import { noteContentChange } from '../store/daily.js';
 import { appendAudit, type AuditEntry, listAudit } from '../store/audit.js';
 import { getPaper, setPaperHidden } from '../store/papers.js';
 import { deleteUserSessions } from '../store/sessions.js';
@@ -16,6 +17,7 @@ export async function hidePaper(ctx: AppContext, actor: User, paperId: string, h
   if (!paper) throw notFound(`No paper ${paperId} here.`);
   const now = ctx.clock.now().toISOString();
   await setPaperHidden(ctx.store.db, paperId, hidden, now);
+  noteContentChange();
   await appendAudit(ctx.store.db, { actorId: actor.id, action: hidden ? 'hide_paper' : 'show_paper', targetType: 'paper', targetId: paperId, detail: reason.slice(0, 500) || null, now });
 }
 
@@ -32,6 +34,7 @@ export async function suspendUser(ctx: AppContext, actor: User, username: string
   if (user.id === actor.id) throw badRequest('You cannot suspend yourself.');
   await setUserSuspended(ctx.store.db, user.id, suspended);
   if (suspended) await deleteUserSessions(ctx.store.db, user.id);
+  noteContentChange(); // their comments disappear from pages
   await appendAudit(ctx.store.db, {
     actorId: actor.id,
     action: suspended ? 'suspend_user' : 'restore_user',

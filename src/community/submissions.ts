@@ -5,7 +5,7 @@ import { AppError, badRequest, forbidden, notFound } from '../errors.js';
 import { fetchArxivPapers } from '../ingest/atom-client.js';
 import { parseArxivId } from '../ingest/arxiv-id.js';
 import { appendAudit } from '../store/audit.js';
-import { setFeatureDay, unfeaturePaper } from '../store/daily.js';
+import { noteContentChange, setFeatureDay, unfeaturePaper } from '../store/daily.js';
 import { featurePaper, getPaper, touchPaper, upsertPapers } from '../store/papers.js';
 import type { User } from '../store/users.js';
 
@@ -40,6 +40,7 @@ export async function submitPaper(ctx: AppContext, user: User, input: string): P
   const now = ctx.clock.now();
   const today = now.toISOString().slice(0, 10);
   const r = await featurePaper(ctx.store.db, { paperId, day: today, submittedBy: user.id, submittedAt: now.toISOString() });
+  noteContentChange();
   return { paperId, day: r.day, created: r.created };
 }
 
@@ -55,6 +56,7 @@ export async function featureOnDay(ctx: AppContext, actor: User, input: string, 
   const now = ctx.clock.now().toISOString();
   await setFeatureDay(ctx.store.db, { paperId, day, by: actor.id, now });
   await touchPaper(ctx.store.db, paperId, now);
+  noteContentChange();
   await appendAudit(ctx.store.db, { actorId: actor.id, action: 'feature_paper', targetType: 'paper', targetId: paperId, detail: `on ${day}`, now });
   return { paperId, day };
 }
@@ -65,5 +67,6 @@ export async function removeFromDaily(ctx: AppContext, actor: User, paperId: str
   const now = ctx.clock.now().toISOString();
   if (!(await unfeaturePaper(ctx.store.db, paperId))) throw notFound(`Paper ${paperId} is on no daily list.`);
   await touchPaper(ctx.store.db, paperId, now);
+  noteContentChange();
   await appendAudit(ctx.store.db, { actorId: actor.id, action: 'unfeature_paper', targetType: 'paper', targetId: paperId, now });
 }

@@ -3,6 +3,7 @@ import type { AppContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
 import { paperSignalsChanged } from '../rank/hooks.js';
 import { getPaper, refreshPaperCounters } from '../store/papers.js';
+import { noteContentChange } from '../store/daily.js';
 import { deleteUpvote, insertUpvote, upvotedAmong } from '../store/upvotes.js';
 import type { User } from '../store/users.js';
 
@@ -15,6 +16,7 @@ export async function setUpvote(ctx: AppContext, user: User, paperId: string, wa
   if (want) await insertUpvote(ctx.store.db, user.id, paperId, now);
   else await deleteUpvote(ctx.store.db, user.id, paperId);
   await refreshPaperCounters(ctx.store.db, paperId, now);
+  noteContentChange();
   await paperSignalsChanged(ctx, paperId);
   const after = await getPaper(ctx.store.db, paperId);
   return { upvoted: want, upvotes: after?.upvotes ?? 0 };

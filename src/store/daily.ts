@@ -42,14 +42,21 @@ export async function submitterNames(db: Kysely<Database>, ids: number[]): Promi
  * parts are answered from indexes, so pages can check it on every request.
  */
 export async function contentVersion(db: Kysely<Database>): Promise<string> {
+  // localChanges covers two writes within one millisecond (same changed_at) in this process.
   const r = await sql<{ c: string | null; f: number | null }>`select
       (select max(changed_at) from papers) as c,
       (select max(id) from daily_features) as f`.execute(db);
   const row = r.rows[0];
-  return `${row?.c ?? ''}|${row?.f ?? 0}`;
+  return `${row?.c ?? ''}|${row?.f ?? 0}|${localChanges}`;
 }
 
 /** The daily list a paper is on, and who put it there. */
 export async function featureOf(db: Kysely<Database>, paperId: string): Promise<{ day: string; submitted_by: number | null } | undefined> {
   return db.selectFrom('daily_features').select(['day', 'submitted_by']).where('paper_id', '=', paperId).executeTakeFirst();
+}
+
+let localChanges = 0;
+/** Called after every community write that changes what pages show (see contentVersion). */
+export function noteContentChange(): void {
+  localChanges++;
 }

@@ -6,6 +6,7 @@ import { enforceLimit } from '../../community/limits.js';
 import { completeSignIn, normalizeEmail, requestSignIn, safeNext, signOut } from '../../community/signin.js';
 import { hashToken } from '../../signing.js';
 import { deleteSession, listSessions } from '../../store/sessions.js';
+import { noteContentChange } from '../../store/daily.js';
 import { setDisplayName } from '../../store/users.js';
 import { field, messagePage } from '../respond.js';
 import { cookieOptions, NONCE_COOKIE, requireViewer, SESSION_COOKIE } from '../session.js';
@@ -134,6 +135,7 @@ export function settingsName(ctx: AppContext) {
     const name = field(request.body, 'name').replace(/\s+/g, ' ').trim();
     if (!name || name.length > 60) throw badRequest('Display names are 1 to 60 characters.');
     await setDisplayName(ctx.store.db, user.id, name);
+    noteContentChange(); // the name is shown on cached pages
     return reply.redirect('/settings', 303);
   };
 }
