@@ -1,0 +1,95 @@
+// Conditional GET and a small in-process cache of rendered public responses (API lists, feeds).
+// A cached body is reused while the store's data version is unchanged and it is younger than the
+// TTL (the TTL bounds staleness from changes the version cannot see, like recomputed trending scores).
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.js';
+import { dataVersion } from '../store/api-queries.js';
+
+export interface Rendered {
+  body: string;
+  /** ISO time of the newest change in the body, for Last-Modified. */
+  lastModified?: string | null;
+}
+
+interface Entry {
+  body: Buffer;
+  etag: string;
+  lastModified: string | null;
+  version: string;
+  at: number;
+}
+
+export class ResponseCache {
+  private readonly entries = new Map<string, Entry>();
+  constructor(
+    private readonly maxEntries = 300,
+    private readonly ttlMs = 10_000,
+  ) {}
+
+  get(key: string, version: string, now: number): Entry | undefined {
+    const e = this.entries.get(key);
+    if (!e || e.version !== version || now - e.at > this.ttlMs) return undefined;
+    return e;
+  }
+
+  set(key: string, entry: Entry): void {
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    // Map keeps insertion order: the first key is the least recently stored.
+    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+export interface SendOptions {
+  cache: ResponseCache;
+  /** Cache key; requests with the same key get the same body. */
+  key: string;
+  type: string;
+  cacheControl: string;
+  /** Open to scripts on any origin (public GET endpoints). */
+  cors?: boolean;
+  build: () => Promise<Rendered>;
+}
+
+export const etagOf = (body: Buffer | string) => `"${createHash('sha1').update(body).digest('base64url')}"`;
+
+/** Sends a rendered response with ETag/Last-Modified, answering 304 when the client's copy is current. */
+export async function sendCached(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, o: SendOptions): Promise<FastifyReply> {
+  const version = await dataVersion(ctx.store.db);
+  const now = ctx.clock.now().getTime();
+  let entry = o.cache.get(o.key, version, now);
+  if (!entry) {
+    const rendered = await o.build();
+    const body = Buffer.from(rendered.body);
+    const lm = rendered.lastModified ? Date.parse(rendered.lastModified) : NaN;
+    entry = { body, etag: etagOf(body), lastModified: Number.isFinite(lm) ? new Date(lm).toUTCString() : null, version, at: now };
+    o.cache.set(o.key, entry);
+  }
+  reply.header('ETag', entry.etag).header('Cache-Control', o.cacheControl).header('Vary', 'Accept-Encoding');
+  if (entry.lastModified) reply.header('Last-Modified', entry.lastModified);
+  if (o.cors) reply.header('Access-Control-Allow-Origin', '*');
+  if (notModified(request, entry)) return reply.code(304).send();
+  return reply.type(o.type).send(entry.body);
+}
+
+function notModified(request: FastifyRequest, entry: Entry): boolean {
+  const inm = request.headers['if-none-match'];
+  if (typeof inm === 'string') {
+    // If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2); weak comparison for GET.
+    return inm
+      .split(',')
+      .map((t) => t.trim().replace(/^W\//, ''))
+      .some((t) => t === entry.etag || t === '*');
+  }
+  const ims = request.headers['if-modified-since'];
+  if (typeof ims === 'string' && entry.lastModified) {
+    const since = Date.parse(ims);
+    return Number.isFinite(since) && Date.parse(entry.lastModified) <= since;
+  }
+  return false;
+}
