@@ -59,6 +59,7 @@ const options = {
   PAPERBOY_EMBEDDINGS_URL: [z.union([url, z.literal('')]), '', 'OpenAI-compatible /v1/embeddings base URL'],
   PAPERBOY_EMBEDDINGS_MODEL: [z.string(), '', 'model name for the OpenAI-compatible server'],
   PAPERBOY_EMBEDDINGS_KEY: [z.string(), '', 'API key for the OpenAI-compatible server (never logged)'],
+  PAPERBOY_SEARCH_LANGUAGE: [z.string().regex(/^[a-z_]+$/), 'english', 'PostgreSQL text-search configuration (stemming language) of the full-text index; a change takes effect at `paperboy search reindex`'],
   // signals and trending
   PAPERBOY_GITHUB_API_URL: [url, 'https://api.github.com', 'GitHub REST API base URL'],
   PAPERBOY_GITHUB_TOKEN: [z.string(), '', 'GitHub token (optional; 60 requests/hour without)'],
