@@ -5,5 +5,6 @@ import type { MailTables } from './tables/mail.js';
 import type { SignalTables } from './tables/signals.js';
 import type { SearchTables } from './tables/search.js';
 import type { FeedTables } from './tables/feeds.js';
+import type { MailControlTables } from './tables/mail-control.js';
 
-export interface Database extends CoreTables, CommunityTables, MailTables, SignalTables, SearchTables, FeedTables {}
+export interface Database extends CoreTables, CommunityTables, MailTables, SignalTables, SearchTables, FeedTables, MailControlTables {}

@@ -1,0 +1,118 @@
+// Which papers go into one subscriber's digest. Sections in order: trending, the daily list,
+// topics (saved searches), categories, authors. A paper appears at most once per digest (in the
+// first section that has it) and never in a later digest of the same subscriber: `alreadySent` comes
+// from digest_papers, where the outbox reserves a digest's papers when its row is created.
+// The composer caches every section source for the run, since thousands of subscribers share them.
+import type { AppContext } from '../context.js';
+import type { Frequency, Subscriber } from '../store/subscribers.js';
+import { authorKey, dailyPapers, latestDailyDay, papersByAuthor, papersByCategory, type Paper } from '../store/papers.js';
+import { trendingPapers } from '../store/trending.js';
+import { searchPapers } from '../search/search.js';
+
+export type SectionKind = 'trending' | 'daily' | 'topic' | 'category' | 'author';
+
+export interface DigestSection {
+  kind: SectionKind;
+  /** What the section is about: the topic query, the category, the author; '' for trending/daily. */
+  label: string;
+  paperIds: string[];
+}
+
+export interface ComposedDigest {
+  sections: DigestSection[];
+  paperIds: string[];
+}
+
+/** How many papers a topic, category or author section holds at most. */
+export const SECTION_LIMIT = 5;
+const TRENDING_MAX = 50;
+
+export class Composer {
+  private readonly cache = new Map<string, Promise<Paper[]>>();
+  readonly papers = new Map<string, Paper>();
+  private readonly since: string;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly frequency: Frequency,
+    private readonly now: Date,
+  ) {
+    // New papers for topic/category/author sections: the last few days, a little more than a period.
+    const days = frequency === 'weekly' ? 8 : 3;
+    this.since = new Date(now.getTime() - days * 86_400_000).toISOString();
+  }
+
+  private source(key: string, load: () => Promise<Paper[]>): Promise<Paper[]> {
+    let p = this.cache.get(key);
+    if (!p) {
+      p = load().then((list) => {
+        for (const paper of list) this.papers.set(paper.id, paper);
+        return list.filter((x) => !x.hidden);
+      });
+      this.cache.set(key, p);
+    }
+    return p;
+  }
+
+  private trending(): Promise<Paper[]> {
+    return this.source('trending', () => trendingPapers(this.ctx.store.db, { window: this.frequency === 'weekly' ? 'week' : 'day', limit: TRENDING_MAX }));
+  }
+
+  private daily(): Promise<Paper[]> {
+    return this.source('daily', async () => {
+      const day = await latestDailyDay(this.ctx.store.db);
+      if (!day) return [];
+      const from = this.frequency === 'weekly' ? new Date(Date.parse(`${day}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10) : day;
+      return (await dailyPapers(this.ctx.store.db, from, day)).slice(0, 30);
+    });
+  }
+
+  private topic(query: string): Promise<Paper[]> {
+    return this.source(`topic:${query.toLowerCase()}`, async () => (await searchPapers(this.ctx, query, { limit: 20, since: this.since })).hits.map((h) => h.paper));
+  }
+
+  private category(category: string): Promise<Paper[]> {
+    return this.source(`category:${category}`, async () => (await papersByCategory(this.ctx.store.db, category, 20)).filter((p) => p.publishedAt >= this.since));
+  }
+
+  private author(name: string): Promise<Paper[]> {
+    return this.source(`author:${authorKey(name)}`, async () => (await papersByAuthor(this.ctx.store.db, authorKey(name), 20)).filter((p) => p.publishedAt >= this.since));
+  }
+
+  async compose(s: Subscriber, alreadySent: ReadonlySet<string>): Promise<ComposedDigest> {
+    const used = new Set<string>();
+    const sections: DigestSection[] = [];
+    const take = (kind: SectionKind, label: string, list: Paper[], limit: number) => {
+      const ids: string[] = [];
+      for (const p of list) {
+        if (ids.length >= limit) break;
+        if (used.has(p.id) || alreadySent.has(p.id)) continue;
+        used.add(p.id);
+        ids.push(p.id);
+      }
+      if (ids.length) sections.push({ kind, label, paperIds: ids });
+    };
+    if (s.topN > 0) take('trending', '', await this.trending(), s.topN);
+    if (s.includeDaily) take('daily', '', await this.daily(), 30);
+    for (const q of s.topics) take('topic', q, await this.topic(q), SECTION_LIMIT);
+    for (const c of s.categories) take('category', c, await this.category(c), SECTION_LIMIT);
+    for (const a of s.authors) take('author', a, await this.author(a), SECTION_LIMIT);
+    return { sections, paperIds: sections.flatMap((x) => x.paperIds) };
+  }
+}
+
+/** Sections are stored with the outbox row as ["kind|label|id", ...] so the sender can rebuild them. */
+export function encodeSections(sections: DigestSection[]): string[] {
+  return sections.flatMap((s) => s.paperIds.map((id) => `${s.kind}\u001f${s.label}\u001f${id}`));
+}
+
+export function decodeSections(entries: string[]): DigestSection[] {
+  const out: DigestSection[] = [];
+  for (const e of entries) {
+    const [kind, label, id] = e.includes('\u001f') ? e.split('\u001f') : ['trending', '', e];
+    const last = out[out.length - 1];
+    if (last && last.kind === kind && last.label === label) last.paperIds.push(id);
+    else out.push({ kind: kind as SectionKind, label, paperIds: [id] });
+  }
+  return out;
+}

@@ -1,0 +1,214 @@
+// Delivery of the outbox: claim rows with a lease, render each mail, send it through the SMTP pool
+// under the rate cap, and record the outcome.
+//
+// The guarantee (docs/mail.md): the row is committed as sent *after* the whole body has been handed
+// to the SMTP connection and *before* the terminating dot is written, and that commit only succeeds
+// while this worker still holds the lease. Hence:
+// - no duplicates from crashes, restarts or a second worker: a process that dies before its commit
+//   never wrote the dot, so the server discarded the message and the row is claimable again after
+//   its lease expires; a worker whose lease was taken over fails the commit and abandons mid-DATA;
+// - a digest is lost only if the process dies in the few event-loop ticks between the commit and
+//   the dot reaching the socket (at-most-once in that window; the row says sent);
+// - if the server drops the connection after the dot without answering, the row goes back to
+//   pending and is retried with the same Message-ID (the server may have kept the first copy, RFC
+//   1047; receivers collapse copies with one Message-ID). An answered failure undoes the commit.
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { AppContext } from '../context.js';
+import { getPapers, type Paper } from '../store/papers.js';
+import { getSubscribers, recordHardBounce, clearHardBounces, type Subscriber } from '../store/subscribers.js';
+import { claimOutbox, commitSent, finishOutbox, getMailPause, releaseOutboxLeases, retryLater, setMailPause, type OutboxRow } from '../store/outbox.js';
+import { decodeSections } from './compose.js';
+import { confirmLink, fromName, mailLinks } from './links.js';
+import { buildMessage, type BuiltMessage } from './message.js';
+import { envelopeAddress } from './address.js';
+import { renderAlreadySubscribed, renderConfirmation, renderDigest, type RenderedMail } from './templates.js';
+import { mailTransport, type MailTransport } from './transport.js';
+
+/** Attempts before a temporarily failing mail is given up. */
+export const MAX_ATTEMPTS = 8;
+/** Consecutive permanent failures after which an address is suspended. */
+export const HARD_BOUNCE_LIMIT = 3;
+/** A run pauses delivery when at least this many sends were tried and this share of them failed. */
+export const PAUSE_MIN_ATTEMPTS = 20;
+export const PAUSE_FAILURE_RATIO = 0.5;
+/** How long a confirmation link works. */
+export const CONFIRM_HOURS = 48;
+
+export interface DeliveryOptions {
+  workerId?: string;
+  /** Only these outbox rows (the confirmation mail of a subscribe request). */
+  onlyIds?: number[];
+  transport?: MailTransport;
+  /** Rows claimed at a time. */
+  batch?: number;
+  leaseMs?: number;
+}
+
+export interface DeliveryReport {
+  sent: number;
+  retry: number;
+  failed: number;
+  skipped: number;
+  abandoned: number;
+  /** Why delivery is paused, when it is. */
+  paused?: string;
+}
+
+export function newWorkerId(): string {
+  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+}
+
+export function backoffMs(attempts: number): number {
+  return Math.min(6 * 3_600_000, 60_000 * 2 ** Math.max(0, attempts - 1));
+}
+
+export async function deliverOutbox(ctx: AppContext, opts: DeliveryOptions = {}): Promise<DeliveryReport> {
+  const db = ctx.store.db;
+  const workerId = opts.workerId ?? newWorkerId();
+  const transport = opts.transport ?? mailTransport(ctx);
+  const leaseMs = opts.leaseMs ?? ctx.config.PAPERBOY_JOB_LEASE_SECONDS * 1000;
+  const batch = opts.batch ?? transport.lanes.size * 16;
+  const report: DeliveryReport = { sent: 0, retry: 0, failed: 0, skipped: 0, abandoned: 0 };
+  const paperCache = new Map<string, Paper>();
+  let attempted = 0;
+  let failures = 0;
+  let lastError = '';
+
+  for (;;) {
+    const paused = await getMailPause(db);
+    if (paused) {
+      report.paused = paused;
+      break;
+    }
+    const now = ctx.clock.now();
+    const leaseUntil = new Date(now.getTime() + leaseMs);
+    const rows = await claimOutbox(db, workerId, now.toISOString(), leaseUntil.toISOString(), batch, opts.onlyIds);
+    if (!rows.length) break;
+    const subscribers = new Map((await getSubscribers(db, [...new Set(rows.map((r) => r.subscriberId))])).map((s) => [s.id, s]));
+    const missing = [...new Set(rows.filter((r) => r.kind === 'digest').flatMap((r) => decodeSections(r.paperIds).flatMap((s) => s.paperIds)))].filter((id) => !paperCache.has(id));
+    if (paperCache.size > 50_000) paperCache.clear();
+    for (const p of await getPapers(db, missing)) paperCache.set(p.id, p);
+
+    let stop = false;
+    const queue = [...rows];
+    const lane = async () => {
+      while (queue.length && !stop) {
+        const row = queue.shift()!;
+        if (ctx.clock.now().getTime() > leaseUntil.getTime() - 1000) return; // lease nearly over: leave the rest to a fresh claim
+        const outcome = await deliverRow(ctx, row, subscribers.get(row.subscriberId), paperCache, workerId, transport);
+        report[outcome.result]++;
+        if (outcome.result === 'sent' || outcome.result === 'retry' || outcome.result === 'failed') attempted++;
+        if (outcome.result === 'retry' || outcome.result === 'failed') {
+          failures++;
+          lastError = outcome.error ?? '';
+        }
+        if (attempted >= PAUSE_MIN_ATTEMPTS && failures / attempted >= PAUSE_FAILURE_RATIO && !stop) {
+          stop = true;
+          const reason = `paused at ${ctx.clock.now().toISOString()}: ${failures} of ${attempted} deliveries in this run failed (last error: ${lastError}). Fix the cause, then run \`paperboy digest resume\`.`;
+          await setMailPause(db, reason, ctx.clock.now().toISOString());
+          ctx.log.error({ failures, attempted, lastError }, 'mail delivery paused: too many failures');
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: transport.lanes.size * 2 }, lane));
+    // Rows claimed but not started (pause, near-expired lease) go back to pending at once.
+    await releaseOutboxLeases(db, workerId);
+    if (stop) {
+      report.paused = (await getMailPause(db)) ?? 'paused';
+      break;
+    }
+  }
+  return report;
+}
+
+type RowResult = { result: 'sent' | 'retry' | 'failed' | 'skipped' | 'abandoned'; error?: string };
+
+async function deliverRow(
+  ctx: AppContext,
+  row: OutboxRow,
+  subscriber: Subscriber | undefined,
+  papers: Map<string, Paper>,
+  workerId: string,
+  transport: MailTransport,
+): Promise<RowResult> {
+  const db = ctx.store.db;
+  const nowIso = () => ctx.clock.now().toISOString();
+  const eligible =
+    !!subscriber &&
+    (row.kind === 'digest'
+      ? subscriber.status === 'active'
+      : row.kind === 'already'
+        ? subscriber.status === 'active' || subscriber.status === 'paused'
+        : subscriber.status === 'pending' && (subscriber.confirmExpiresAt ?? '') > nowIso());
+  if (!eligible) {
+    await finishOutbox(db, row.id, workerId, 'skipped', `subscriber is ${subscriber?.status ?? 'gone'}`, nowIso());
+    return { result: 'skipped' };
+  }
+  let message: BuiltMessage;
+  try {
+    message = await buildMessage(ctx, {
+      to: envelopeAddress(subscriber.email),
+      messageId: row.messageId,
+      date: ctx.clock.now(),
+      mail: renderRow(ctx, row, subscriber, papers),
+      links: row.kind === 'confirm' ? undefined : mailLinks(ctx, subscriber),
+    });
+  } catch (err) {
+    const error = `could not build the message: ${err instanceof Error ? err.message : String(err)}`;
+    await finishOutbox(db, row.id, workerId, 'failed', error, nowIso());
+    return { result: 'failed', error };
+  }
+  await transport.rate.take();
+  let committed = false;
+  const outcome = await transport.lanes.send({ from: message.from, to: message.to }, message.raw, async () => {
+    committed = await commitSent(db, row.id, workerId, nowIso());
+    return committed;
+  });
+  if (outcome.ok) {
+    if (subscriber.hardBounces > 0) await clearHardBounces(db, subscriber.id);
+    return { result: 'sent' };
+  }
+  if (outcome.abandoned) return { result: 'abandoned' };
+  const error = `${outcome.code ?? 'no answer'}: ${outcome.message}`;
+  if (committed && !outcome.answered) ctx.log.warn({ outbox: row.id, error }, 'connection lost after the end of data; retrying with the same Message-ID');
+  if (outcome.temporary && row.attempts < MAX_ATTEMPTS) {
+    await retryLater(db, row.id, workerId, error, new Date(ctx.clock.now().getTime() + backoffMs(row.attempts)).toISOString());
+    return { result: 'retry', error };
+  }
+  await finishOutbox(db, row.id, workerId, 'failed', error, nowIso());
+  if (!outcome.temporary) {
+    const suspended = await recordHardBounce(db, subscriber.id, HARD_BOUNCE_LIMIT, nowIso());
+    if (suspended) ctx.log.warn({ subscriber: subscriber.id }, 'address suspended after repeated permanent failures');
+  }
+  return { result: 'failed', error };
+}
+
+function renderRow(ctx: AppContext, row: OutboxRow, s: Subscriber, papers: Map<string, Paper>): RenderedMail {
+  const siteName = fromName(ctx);
+  if (row.kind === 'confirm') return renderConfirmation({ siteName, confirmUrl: confirmLink(ctx, s), expiresHours: CONFIRM_HOURS });
+  const links = mailLinks(ctx, s);
+  if (row.kind === 'already') return renderAlreadySubscribed({ siteName, links });
+  const what = [s.topN ? 'trending papers' : '', s.includeDaily ? 'the daily list' : '', s.topics.length ? 'your topics' : '', s.categories.length ? 'your categories' : '', s.authors.length ? 'authors you follow' : '']
+    .filter(Boolean)
+    .join(', ');
+  return renderDigest({
+    siteName,
+    baseUrl: ctx.config.baseUrl,
+    periodLabel: periodLabel(row.period),
+    sections: decodeSections(row.paperIds),
+    papers,
+    links,
+    why: `You receive this ${s.frequency} digest of ${what || 'papers'} because ${s.email} subscribed to ${siteName} and confirmed it.`,
+  });
+}
+
+export function periodLabel(period: string): string {
+  const [kind, key] = period.split(':');
+  if (kind === 'weekly') {
+    const m = /^(\d{4})-W(\d{2})$/.exec(key ?? '');
+    return m ? `week ${Number(m[2])}, ${m[1]}` : key ?? period;
+  }
+  const d = new Date(`${key}T12:00:00Z`);
+  return Number.isNaN(d.getTime()) ? period : d.toLocaleDateString('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+}

@@ -1,0 +1,116 @@
+// A digest run: find the subscribers whose digest is due, compose each one's digest, record it in
+// the outbox (one row per subscriber and period; an empty digest is recorded as skipped and not
+// sent), then deliver the outbox. `paperboy digest run` and the worker's scheduler both call this;
+// running it again, concurrently or after a crash creates nothing twice (the outbox's unique key).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { AppContext } from '../context.js';
+import { activeSubscribersBatch, type Subscriber } from '../store/subscribers.js';
+import { getMailPause, insertOutboxRows, papersAlreadySent, subscribersWithRow, type NewOutboxRow } from '../store/outbox.js';
+import { Composer, encodeSections } from './compose.js';
+import { deliverOutbox, periodLabel, type DeliveryOptions, type DeliveryReport } from './deliver.js';
+import { frequencies, isDue, periodOf } from './schedule.js';
+import { buildMessage, stableMessageId } from './message.js';
+import { fromName, mailLinks } from './links.js';
+import { renderDigest } from './templates.js';
+import { envelopeAddress } from './address.js';
+
+export interface RunOptions {
+  period: 'daily' | 'weekly' | 'all';
+  /** Render the digests to files in outDir instead of recording and sending them. */
+  dryRun?: boolean;
+  outDir?: string;
+  /** Ignore each subscriber's hour and weekday (the period is still the subscriber's local day/week). */
+  force?: boolean;
+  /** Compose only; leave delivery to the worker. */
+  composeOnly?: boolean;
+  delivery?: DeliveryOptions;
+  onProgress?: (composed: number) => void;
+}
+
+export interface RunReport {
+  considered: number;
+  notDue: number;
+  existing: number;
+  composed: number;
+  empty: number;
+  files: number;
+  delivery?: DeliveryReport;
+  paused?: string;
+}
+
+const BATCH = 500;
+
+export async function runDigests(ctx: AppContext, opts: RunOptions): Promise<RunReport> {
+  const report: RunReport = { considered: 0, notDue: 0, existing: 0, composed: 0, empty: 0, files: 0 };
+  if (!opts.dryRun) {
+    const paused = await getMailPause(ctx.store.db);
+    if (paused) return { ...report, paused };
+  }
+  const now = ctx.clock.now();
+  for (const frequency of frequencies(opts.period)) {
+    const composer = new Composer(ctx, frequency, now);
+    let after = 0;
+    for (;;) {
+      const batch = await activeSubscribersBatch(ctx.store.db, frequency, after, BATCH);
+      if (!batch.length) break;
+      after = batch[batch.length - 1].id;
+      report.considered += batch.length;
+      const due = batch.filter((s) => opts.force || isDue(s, now));
+      report.notDue += batch.length - due.length;
+      const todo = opts.dryRun ? due : await withoutRows(ctx, due, now, report);
+      const sent = await papersAlreadySent(ctx.store.db, todo.map((s) => s.id));
+      const rows: NewOutboxRow[] = [];
+      for (const s of todo) {
+        const digest = await composer.compose(s, sent.get(s.id) ?? new Set());
+        const period = periodOf(s, now);
+        const messageId = stableMessageId(ctx, 'digest', s.id, period);
+        if (!digest.paperIds.length) {
+          report.empty++;
+          rows.push({ subscriberId: s.id, period, kind: 'digest', messageId, paperIds: [], status: 'skipped' });
+          continue;
+        }
+        report.composed++;
+        if (opts.dryRun) {
+          await writeDryRun(ctx, opts.outDir ?? path.join(ctx.config.dataDir, 'digest-dry-run'), s, period, messageId, digest.sections, composer.papers);
+          report.files++;
+        } else {
+          rows.push({ subscriberId: s.id, period, kind: 'digest', messageId, paperIds: digest.paperIds, entries: encodeSections(digest.sections) });
+        }
+      }
+      if (!opts.dryRun) await insertOutboxRows(ctx.store.db, rows, now.toISOString());
+      opts.onProgress?.(report.composed);
+    }
+  }
+  if (!opts.dryRun && !opts.composeOnly) {
+    report.delivery = await deliverOutbox(ctx, opts.delivery);
+    report.paused = report.delivery.paused;
+  }
+  return report;
+}
+
+async function withoutRows(ctx: AppContext, due: Subscriber[], now: Date, report: RunReport): Promise<Subscriber[]> {
+  const byPeriod = new Map<string, Subscriber[]>();
+  for (const s of due) {
+    const p = periodOf(s, now);
+    byPeriod.set(p, [...(byPeriod.get(p) ?? []), s]);
+  }
+  const out: Subscriber[] = [];
+  for (const [period, list] of byPeriod) {
+    const have = await subscribersWithRow(ctx.store.db, list.map((s) => s.id), period);
+    report.existing += have.size;
+    out.push(...list.filter((s) => !have.has(s.id)));
+  }
+  return out;
+}
+
+async function writeDryRun(ctx: AppContext, dir: string, s: Subscriber, period: string, messageId: string, sections: Parameters<typeof renderDigest>[0]['sections'], papers: Map<string, import('../store/papers.js').Paper>): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const links = mailLinks(ctx, s);
+  const mail = renderDigest({ siteName: fromName(ctx), baseUrl: ctx.config.baseUrl, periodLabel: periodLabel(period), sections, papers, links, why: `Dry run for ${s.email}.` });
+  const built = await buildMessage(ctx, { to: envelopeAddress(s.email), messageId, date: ctx.clock.now(), mail, links });
+  const base = path.join(dir, `${s.id}-${period.replace(/[^A-Za-z0-9-]+/g, '-')}`);
+  writeFileSync(`${base}.eml`, built.raw);
+  writeFileSync(`${base}.html`, mail.html);
+  writeFileSync(`${base}.txt`, mail.text);
+}

@@ -1,0 +1,146 @@
+// The mails paperboy sends, as an HTML part for mail clients and a plain-text part with the same
+// content. Mail-client HTML: table layout, inline CSS, no scripts, no remote fonts or images, fluid
+// up to 600 px so it reads at 375 px, and a color-scheme/dark media block for dark mode. Every value
+// goes through the escaping `html` template; titles have their LaTeX turned into readable text.
+import { html, safeUrl, type SafeHtml } from '../web/views/html.js';
+import { latexToText } from '../text/latex.js';
+import type { Paper } from '../store/papers.js';
+import type { DigestSection } from './compose.js';
+import type { MailLinks } from './links.js';
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const sectionTitle: Record<DigestSection['kind'], (label: string) => string> = {
+  trending: () => 'Trending',
+  daily: () => 'On the daily list',
+  topic: (l) => `Topic: ${l}`,
+  category: (l) => `New in ${l}`,
+  author: (l) => `New from ${l}`,
+};
+
+/** One line, no control characters: what may go into a header such as Subject. */
+export function oneLine(value: string, max = 200): string {
+  const flat = value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+function authorsLine(authors: string[]): string {
+  return authors.length > 3 ? `${authors.slice(0, 3).join(', ')} et al.` : authors.join(', ');
+}
+
+function summary(abstract: string, max = 220): string {
+  const text = latexToText(abstract);
+  return text.length > max ? `${text.slice(0, text.lastIndexOf(' ', max) > 100 ? text.lastIndexOf(' ', max) : max)}…` : text;
+}
+
+function frame(o: { title: string; preheader: string; body: SafeHtml; footer: SafeHtml }): string {
+  return html`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark"><meta name="supported-color-schemes" content="light dark">
+<title>${o.title}</title>
+<style>
+@media (prefers-color-scheme: dark) {
+  .pb-bg { background: #111418 !important; }
+  .pb-card { background: #1b1f24 !important; color: #e6e6e6 !important; }
+  .pb-muted { color: #a8b0b8 !important; }
+  .pb-link { color: #8ab4ff !important; }
+}
+@media (max-width: 480px) { .pb-card { padding: 16px !important; } }
+</style></head>
+<body style="margin:0;padding:0;background:#f3f4f6;" class="pb-bg">
+<div style="display:none;max-height:0;overflow:hidden;">${o.preheader}</div>
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" class="pb-bg" style="background:#f3f4f6;">
+<tr><td align="center" style="padding:16px 8px;">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" class="pb-card" style="max-width:600px;background:#ffffff;color:#1f2328;border-radius:8px;padding:24px;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:16px;line-height:1.5;">
+${o.body}
+<tr><td style="padding-top:24px;border-top:1px solid #d0d7de;font-size:13px;color:#57606a;" class="pb-muted">${o.footer}</td></tr>
+</table>
+</td></tr></table>
+</body></html>`.value;
+}
+
+function footerHtml(why: string, links: MailLinks): SafeHtml {
+  return html`<p style="margin:0 0 8px 0;">${why}</p>
+<p style="margin:0;"><a class="pb-link" style="color:#0969da;" href="${safeUrl(links.preferences)}">Change what you receive</a> · <a class="pb-link" style="color:#0969da;" href="${safeUrl(links.unsubscribe)}">Unsubscribe</a></p>`;
+}
+
+function footerText(why: string, links: MailLinks): string {
+  return `--\n${why}\nChange what you receive: ${links.preferences}\nUnsubscribe: ${links.unsubscribe}\n`;
+}
+
+export interface DigestView {
+  siteName: string;
+  baseUrl: string;
+  periodLabel: string; // "Friday, 27 November 2026" or "week 48, 2026"
+  sections: DigestSection[];
+  papers: Map<string, Paper>;
+  links: MailLinks;
+  why: string;
+}
+
+export function renderDigest(v: DigestView): RenderedMail {
+  const sections = v.sections
+    .map((s) => ({ ...s, papers: s.paperIds.map((id) => v.papers.get(id)).filter((p): p is Paper => !!p) }))
+    .filter((s) => s.papers.length);
+  const count = sections.reduce((n, s) => n + s.papers.length, 0);
+  const first = sections[0]?.papers[0];
+  const subject = oneLine(`${v.siteName} digest, ${v.periodLabel}: ${first ? latexToText(first.title) : ''}${count > 1 ? ` and ${count - 1} more` : ''}`);
+  const paperUrl = (p: Paper) => `${v.baseUrl}/papers/${p.id}`;
+
+  const body = html`<tr><td style="padding-bottom:8px;"><h1 style="margin:0;font-size:22px;line-height:1.3;">Your papers for ${v.periodLabel}</h1></td></tr>
+${sections.map(
+  (s) => html`<tr><td style="padding-top:20px;"><h2 style="margin:0 0 8px 0;font-size:17px;text-transform:none;">${sectionTitle[s.kind](s.label)}</h2></td></tr>
+${s.papers.map(
+  (p) => html`<tr><td style="padding:8px 0 12px 0;border-bottom:1px solid #eaeef2;">
+<a class="pb-link" href="${safeUrl(paperUrl(p))}" style="color:#0969da;font-weight:600;font-size:16px;text-decoration:none;">${latexToText(p.title)}</a>
+<div class="pb-muted" style="color:#57606a;font-size:13px;margin-top:2px;">${authorsLine(p.authors)}${p.upvotes ? html` · ▲ ${p.upvotes}` : ''}</div>
+<div style="font-size:14px;margin-top:4px;">${summary(p.abstract)}</div>
+</td></tr>`,
+)}`,
+)}`;
+  const htmlPart = frame({ title: subject, preheader: `${count} paper${count === 1 ? '' : 's'} for ${v.periodLabel}`, body, footer: footerHtml(v.why, v.links) });
+
+  const lines = [`Your papers for ${v.periodLabel}`, ''];
+  for (const s of sections) {
+    const title = sectionTitle[s.kind](s.label);
+    lines.push(oneLine(title, 300), '='.repeat(Math.min(60, oneLine(title, 300).length)), '');
+    for (const p of s.papers) {
+      lines.push(`* ${oneLine(latexToText(p.title), 500)}`, `  ${oneLine(authorsLine(p.authors), 300)}${p.upvotes ? ` · ${p.upvotes} upvotes` : ''}`, `  ${oneLine(summary(p.abstract), 400)}`, `  ${paperUrl(p)}`, '');
+    }
+  }
+  lines.push(footerText(v.why, v.links));
+  return { subject, text: lines.join('\n'), html: htmlPart };
+}
+
+export function renderConfirmation(o: { siteName: string; confirmUrl: string; expiresHours: number }): RenderedMail {
+  const subject = oneLine(`Confirm your ${o.siteName} subscription`);
+  const why = `Someone (hopefully you) asked to receive ${o.siteName} digests at this address. If it was not you, ignore this mail: nothing more will be sent.`;
+  const body = html`<tr><td><h1 style="margin:0 0 12px 0;font-size:22px;">Confirm your subscription</h1>
+<p style="margin:0 0 16px 0;">Press the button to start receiving trending papers. The link works for ${o.expiresHours} hours.</p>
+<table role="presentation" cellpadding="0" cellspacing="0" border="0"><tr><td style="border-radius:6px;background:#1f883d;">
+<a href="${safeUrl(o.confirmUrl)}" style="display:inline-block;padding:10px 18px;color:#ffffff;font-weight:600;text-decoration:none;">Confirm subscription</a>
+</td></tr></table>
+<p class="pb-muted" style="margin:16px 0 0 0;font-size:13px;color:#57606a;">Or open this address: ${o.confirmUrl}</p></td></tr>`;
+  return {
+    subject,
+    html: frame({ title: subject, preheader: 'One click to confirm', body, footer: html`<p style="margin:0;">${why}</p>` }),
+    text: `Confirm your subscription\n\nOpen this link to start receiving trending papers (it works for ${o.expiresHours} hours):\n${o.confirmUrl}\n\n--\n${why}\n`,
+  };
+}
+
+export function renderAlreadySubscribed(o: { siteName: string; links: MailLinks }): RenderedMail {
+  const subject = oneLine(`You are subscribed to ${o.siteName}`);
+  const why = `Someone asked to subscribe this address to ${o.siteName}; it already is, so nothing changed.`;
+  const body = html`<tr><td><h1 style="margin:0 0 12px 0;font-size:22px;">You are already subscribed</h1>
+<p style="margin:0;">Your subscription is unchanged. You can <a class="pb-link" style="color:#0969da;" href="${safeUrl(o.links.preferences)}">change what you receive</a> at any time.</p></td></tr>`;
+  return {
+    subject,
+    html: frame({ title: subject, preheader: 'Nothing changed', body, footer: footerHtml(why, o.links) }),
+    text: `You are already subscribed\n\nYour subscription is unchanged.\n\n${footerText(why, o.links)}`,
+  };
+}
+

@@ -1,0 +1,50 @@
+// One SMTP pool and one rate cap per process (per AppContext): the configured server, or the
+// built-in development mailbox on localhost when PAPERBOY_SMTP_URL is empty.
+import type { AppContext } from '../context.js';
+import type { Clock } from '../clock.js';
+import { parseSmtpUrl, SmtpLanes } from './smtp-lanes.js';
+
+/** Connections of the digest SMTP pool. */
+export const SMTP_CONNECTIONS = 4;
+
+/** Spaces sends at most `perSecond` apart on the (injectable) clock. */
+export class RateCap {
+  private next = 0;
+  constructor(
+    private readonly clock: Clock,
+    private readonly perSecond: number,
+  ) {}
+
+  async take(): Promise<void> {
+    const now = this.clock.now().getTime();
+    const at = Math.max(now, this.next);
+    this.next = at + 1000 / this.perSecond;
+    if (at > now) await this.clock.sleep(at - now);
+  }
+}
+
+export interface MailTransport {
+  lanes: SmtpLanes;
+  rate: RateCap;
+}
+
+const transports = new WeakMap<AppContext, MailTransport>();
+
+export function devMailboxMode(ctx: AppContext): boolean {
+  return !ctx.config.PAPERBOY_SMTP_URL;
+}
+
+export function mailTransport(ctx: AppContext): MailTransport {
+  let t = transports.get(ctx);
+  if (!t) {
+    const url = ctx.config.PAPERBOY_SMTP_URL || `smtp://127.0.0.1:${ctx.config.PAPERBOY_DEV_SMTP_PORT}?tls=off`;
+    t = { lanes: new SmtpLanes(parseSmtpUrl(url), SMTP_CONNECTIONS), rate: new RateCap(ctx.clock, ctx.config.PAPERBOY_MAIL_RATE) };
+    transports.set(ctx, t);
+  }
+  return t;
+}
+
+export function closeMailTransport(ctx: AppContext): void {
+  transports.get(ctx)?.lanes.close();
+  transports.delete(ctx);
+}

@@ -1,0 +1,234 @@
+// The outbox: one row per (subscriber, period) under a unique key, so a digest run that is repeated,
+// restarted or run by two workers creates each digest once. Delivery state of a row:
+//   pending  waiting for next_attempt_at
+//   sending  claimed by a worker until lease_until (an expired lease is claimable again)
+//   sent     committed by the sender *before* it transmits the end-of-data dot (see src/mail/deliver.ts)
+//   failed   permanent failure or too many attempts; skipped: the subscriber left before it went out
+// Claims follow src/store/jobs.ts: SQLite has one writer, so a claim is one UPDATE ... RETURNING;
+// PostgreSQL selects with FOR UPDATE SKIP LOCKED so that many workers never take the same row.
+import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
+import type { Database } from './schema.js';
+import type { OutboxTable } from './tables/mail.js';
+import { dialectOf } from './db.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export type OutboxKind = 'digest' | 'confirm' | 'already';
+
+export interface OutboxRow {
+  id: number;
+  subscriberId: number;
+  period: string;
+  kind: OutboxKind;
+  status: string;
+  messageId: string;
+  paperIds: string[];
+  attempts: number;
+  lastError: string | null;
+}
+
+function fromRow(r: Selectable<OutboxTable>): OutboxRow {
+  return {
+    id: Number(r.id),
+    subscriberId: Number(r.subscriber_id),
+    period: r.period,
+    kind: r.kind as OutboxKind,
+    status: r.status,
+    messageId: r.message_id,
+    paperIds: JSON.parse(r.paper_ids),
+    attempts: r.attempts,
+    lastError: r.last_error,
+  };
+}
+
+export interface NewOutboxRow {
+  subscriberId: number;
+  period: string;
+  kind: OutboxKind;
+  messageId: string;
+  /** The papers reserved for this digest (digest_papers). */
+  paperIds: string[];
+  /** What the paper_ids column stores for the sender, when more than the bare ids (sections). */
+  entries?: string[];
+  /** 'skipped' records an empty digest, so the period is not composed again. */
+  status?: 'pending' | 'skipped';
+}
+
+/**
+ * Inserts rows, ignoring those whose (subscriber, period) exists already, and reserves the papers of
+ * the inserted digests in digest_papers in the same transaction, so that no later digest repeats
+ * them. Returns the ids of the rows inserted now.
+ */
+export async function insertOutboxRows(db: Kysely<Database>, rows: NewOutboxRow[], now: string): Promise<number[]> {
+  if (!rows.length) return [];
+  return db.transaction().execute(async (trx) => {
+    const ids: number[] = [];
+    for (let i = 0; i < rows.length; i += 400) {
+      const chunk = rows.slice(i, i + 400);
+      const inserted = await trx
+        .insertInto('outbox')
+        .values(
+          chunk.map((r) => ({
+            subscriber_id: r.subscriberId,
+            period: r.period,
+            kind: r.kind,
+            status: r.status ?? 'pending',
+            message_id: r.messageId,
+            paper_ids: JSON.stringify(r.entries ?? r.paperIds),
+            next_attempt_at: now,
+            created_at: now,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['subscriber_id', 'period']).doNothing())
+        .returning(['id', 'subscriber_id'])
+        .execute();
+      const insertedSubscribers = new Set(inserted.map((r) => Number(r.subscriber_id)));
+      ids.push(...inserted.map((r) => Number(r.id)));
+      const reserved = chunk.filter((r) => insertedSubscribers.has(r.subscriberId)).flatMap((r) => r.paperIds.map((paper_id) => ({ subscriber_id: r.subscriberId, paper_id, sent_at: now })));
+      for (let j = 0; j < reserved.length; j += 500) {
+        await trx
+          .insertInto('digest_papers')
+          .values(reserved.slice(j, j + 500))
+          .onConflict((oc) => oc.columns(['subscriber_id', 'paper_id']).doNothing())
+          .execute();
+      }
+    }
+    return ids;
+  });
+}
+
+/** Which of these subscribers already have a row for `period` (so the composer can skip them). */
+export async function subscribersWithRow(db: Db, subscriberIds: number[], period: string): Promise<Set<number>> {
+  if (!subscriberIds.length) return new Set();
+  const rows = await db.selectFrom('outbox').select('subscriber_id').where('period', '=', period).where('subscriber_id', 'in', subscriberIds).execute();
+  return new Set(rows.map((r) => Number(r.subscriber_id)));
+}
+
+/** Papers each subscriber has been sent (or has reserved in a digest not yet sent). */
+export async function papersAlreadySent(db: Db, subscriberIds: number[]): Promise<Map<number, Set<string>>> {
+  const out = new Map<number, Set<string>>();
+  if (!subscriberIds.length) return out;
+  const rows = await db.selectFrom('digest_papers').select(['subscriber_id', 'paper_id']).where('subscriber_id', 'in', subscriberIds).execute();
+  for (const r of rows) {
+    const id = Number(r.subscriber_id);
+    let set = out.get(id);
+    if (!set) out.set(id, (set = new Set()));
+    set.add(r.paper_id);
+  }
+  return out;
+}
+
+/** Claims up to `limit` due rows for `workerId` until `leaseUntil`, counting an attempt on each. */
+export async function claimOutbox(db: Kysely<Database>, workerId: string, now: string, leaseUntil: string, limit: number, onlyIds?: number[]): Promise<OutboxRow[]> {
+  const due = (qb: any) => {
+    let q = qb.where((eb: any) =>
+      eb.or([eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', now)]), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)])]),
+    );
+    if (onlyIds) q = q.where('id', 'in', onlyIds.length ? onlyIds : [-1]);
+    return q;
+  };
+  const claim = (trx: Db, ids: number[]) =>
+    due(trx.updateTable('outbox').set({ status: 'sending', lease_until: leaseUntil, locked_by: workerId, attempts: sql`attempts + 1` }).where('id', 'in', ids))
+      .returningAll()
+      .execute() as Promise<Selectable<OutboxTable>[]>;
+  if (dialectOf(db) === 'postgres') {
+    return db.transaction().execute(async (trx) => {
+      const picked = await due(trx.selectFrom('outbox').select('id')).orderBy('id').limit(limit).forUpdate().skipLocked().execute();
+      if (!picked.length) return [];
+      return (await claim(trx, picked.map((r: { id: number }) => Number(r.id)))).map(fromRow).sort((a, b) => a.id - b.id);
+    });
+  }
+  // SQLite: one statement, so the select and the update cannot interleave with another claimer.
+  const rows = (await due(
+    db
+      .updateTable('outbox')
+      .set({ status: 'sending', lease_until: leaseUntil, locked_by: workerId, attempts: sql`attempts + 1` })
+      .where('id', 'in', (eb: any) => due(eb.selectFrom('outbox').select('id')).orderBy('id').limit(limit)),
+  )
+    .returningAll()
+    .execute()) as Selectable<OutboxTable>[];
+  return rows.map(fromRow).sort((a, b) => a.id - b.id);
+}
+
+/**
+ * The point of no return: marks a claimed row sent, only if this worker still holds it. The sender
+ * calls it before the last byte of the message goes out; false means another worker took the row
+ * over (our lease expired), and the transmission must be abandoned.
+ */
+export async function commitSent(db: Db, id: number, workerId: string, now: string): Promise<boolean> {
+  const result = await db
+    .updateTable('outbox')
+    .set({ status: 'sent', sent_at: now, lease_until: null, last_error: null })
+    .where('id', '=', id)
+    .where('status', '=', 'sending')
+    .where('locked_by', '=', workerId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** A temporary failure: back to pending at `retryAt` (also undoes a commit the server then refused). */
+export async function retryLater(db: Db, id: number, workerId: string, error: string, retryAt: string): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({ status: 'pending', next_attempt_at: retryAt, lease_until: null, locked_by: null, sent_at: null, last_error: error.slice(0, 1000) })
+    .where('id', '=', id)
+    .where('locked_by', '=', workerId)
+    .where('status', 'in', ['sending', 'sent'])
+    .execute();
+}
+
+/** A final state other than sent: failed (permanent error) or skipped (nobody to send to any more). */
+export async function finishOutbox(db: Db, id: number, workerId: string, status: 'failed' | 'skipped', error: string | null, now: string): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({ status, lease_until: null, sent_at: null, last_error: error?.slice(0, 1000) ?? null, next_attempt_at: now })
+    .where('id', '=', id)
+    .where('locked_by', '=', workerId)
+    .where('status', 'in', ['sending', 'sent'])
+    .execute();
+}
+
+/** Gives back leases of rows not yet committed (graceful stop), so another worker resumes at once. */
+export async function releaseOutboxLeases(db: Db, workerId: string): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({ status: 'pending', lease_until: null, locked_by: null })
+    .where('status', '=', 'sending')
+    .where('locked_by', '=', workerId)
+    .execute();
+}
+
+export async function getOutboxRow(db: Db, id: number): Promise<OutboxRow | undefined> {
+  const row = await db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && fromRow(row);
+}
+
+export async function outboxRowsOf(db: Db, subscriberId: number): Promise<OutboxRow[]> {
+  return (await db.selectFrom('outbox').selectAll().where('subscriber_id', '=', subscriberId).orderBy('id').execute()).map(fromRow);
+}
+
+/** Row counts by status, for a period prefix such as 'daily:2026-11-27' or all rows. */
+export async function outboxCounts(db: Db, periodPrefix?: string): Promise<Record<string, number>> {
+  let q = db.selectFrom('outbox').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status');
+  if (periodPrefix) q = q.where('period', 'like', `${periodPrefix}%`);
+  const rows = await q.execute();
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}
+
+// The switchboard: a pause survives restarts until someone resumes delivery.
+export async function getMailPause(db: Db): Promise<string | undefined> {
+  const row = await db.selectFrom('mail_control').select('value').where('key', '=', 'paused').executeTakeFirst();
+  return row?.value;
+}
+
+export async function setMailPause(db: Db, reason: string, now: string): Promise<void> {
+  await db
+    .insertInto('mail_control')
+    .values({ key: 'paused', value: reason, updated_at: now })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: reason, updated_at: now }))
+    .execute();
+}
+
+export async function clearMailPause(db: Db): Promise<void> {
+  await db.deleteFrom('mail_control').where('key', '=', 'paused').execute();
+}
