@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
-import { dataVersion } from '../store/api-queries.js';
+import { contentVersion } from '../store/daily.js';
 
 export interface Rendered {
   body: string;
@@ -46,7 +46,8 @@ export class ResponseCache {
 }
 
 export interface SendOptions {
-  cache: ResponseCache;
+  /** null: build every time (responses that depend on something the data version cannot see, like a revocable token). */
+  cache: ResponseCache | null;
   /** Cache key; requests with the same key get the same body. */
   key: string;
   type: string;
@@ -60,15 +61,15 @@ export const etagOf = (body: Buffer | string) => `"${createHash('sha1').update(b
 
 /** Sends a rendered response with ETag/Last-Modified, answering 304 when the client's copy is current. */
 export async function sendCached(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, o: SendOptions): Promise<FastifyReply> {
-  const version = await dataVersion(ctx.store.db);
+  const version = o.cache ? await contentVersion(ctx.store.db) : '';
   const now = ctx.clock.now().getTime();
-  let entry = o.cache.get(o.key, version, now);
+  let entry = o.cache?.get(o.key, version, now);
   if (!entry) {
     const rendered = await o.build();
     const body = Buffer.from(rendered.body);
     const lm = rendered.lastModified ? Date.parse(rendered.lastModified) : NaN;
     entry = { body, etag: etagOf(body), lastModified: Number.isFinite(lm) ? new Date(lm).toUTCString() : null, version, at: now };
-    o.cache.set(o.key, entry);
+    o.cache?.set(o.key, entry);
   }
   reply.header('ETag', entry.etag).header('Cache-Control', o.cacheControl).header('Vary', 'Accept-Encoding');
   if (entry.lastModified) reply.header('Last-Modified', entry.lastModified);

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { Paper } from '../store/papers.js';
 import type { Listing, Submitter } from '../store/api-queries.js';
-import { latexToPlain } from '../feeds/text.js';
+import { latexToText } from '../text/latex.js';
 import { firstSentence, keyPhrases } from './summary.js';
 import type { hfDailyItem, hfPaper, hfUser, v1Paper } from './schemas.js';
 
@@ -77,7 +77,7 @@ export function toV1Paper(baseUrl: string, p: Paper, dailyDay: string | null): V
     version: p.version,
     url: `${baseUrl}/papers/${p.id}`,
     title: p.title,
-    titleText: latexToPlain(p.title),
+    titleText: latexToText(p.title),
     abstract: p.abstract,
     authors: p.authors,
     categories: p.categories,
@@ -99,7 +99,7 @@ export function toV1Paper(baseUrl: string, p: Paper, dailyDay: string | null): V
 
 /** The paper page as Markdown (GET /papers/{id}.md, huggingface_hub's read_paper). */
 export function paperMarkdown(baseUrl: string, p: Paper, listing: Listing | undefined): string {
-  const lines = [`# ${latexToPlain(p.title)}`, '', `**Authors:** ${p.authors.join(', ')}`, ''];
+  const lines = [`# ${latexToText(p.title)}`, '', `**Authors:** ${p.authors.join(', ')}`, ''];
   lines.push(`**arXiv:** ${p.id}${p.version ? `v${p.version}` : ''} · **Published:** ${isoMs(p.publishedAt).slice(0, 10)} · **Categories:** ${p.categories.join(', ')}`);
   if (listing) lines.push(`**On the daily list of:** ${listing.day}${listing.submitter ? ` (submitted by ${listing.submitter.username})` : ''}`);
   lines.push(`**Upvotes:** ${p.upvotes} · **Comments:** ${p.numComments}`, '', '## Abstract', '', p.abstract.trim(), '', '## Links', '');

@@ -1,7 +1,7 @@
 // The offline stand-ins for HF's ai_summary and ai_keywords: an extractive one-sentence summary and
 // key phrases found RAKE-style (runs of content words between stop words and punctuation, scored by
 // word co-occurrence). No model, no network, deterministic.
-import { latexToPlain } from '../feeds/text.js';
+import { latexToText } from '../text/latex.js';
 
 const STOP = new Set(
   (
@@ -18,7 +18,7 @@ const STOP = new Set(
 
 /** The abstract's first sentence (at most 300 characters), or null for an empty abstract. */
 export function firstSentence(abstract: string): string | null {
-  const text = latexToPlain(abstract);
+  const text = latexToText(abstract);
   if (!text) return null;
   // A sentence ends at . ! or ? followed by a space and a capital letter (keeps "e.g." and "Fig. 2" inside).
   const m = /^(.{20,}?[.!?])\s+(?=[A-Z])/.exec(text);
@@ -28,7 +28,7 @@ export function firstSentence(abstract: string): string | null {
 
 /** Up to `max` key phrases of title and abstract, best first. */
 export function keyPhrases(title: string, abstract: string, max = 5): string[] {
-  const text = `${latexToPlain(title)}. ${latexToPlain(abstract)}`.toLowerCase();
+  const text = `${latexToText(title)}. ${latexToText(abstract)}`.toLowerCase();
   const phrases: string[][] = [];
   for (const chunk of text.split(/[.,;:!?()[\]{}"“”]|\s[-–—]\s/)) {
     let current: string[] = [];

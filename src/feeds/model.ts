@@ -2,7 +2,7 @@
 // paper becomes a feed item (plain-text title, escaped HTML content, stable id).
 import type { Paper } from '../store/papers.js';
 import { html } from '../web/views/html.js';
-import { latexToPlain } from './text.js';
+import { latexToText } from '../text/latex.js';
 
 export type FeedFormat = 'rss' | 'atom' | 'json';
 
@@ -23,6 +23,8 @@ export interface FeedItem {
   updated: string;
   links: { abs?: string; pdf?: string; code?: string; project?: string };
   paperId: string;
+  /** Last change of the stored paper (upvotes, comments, edits), ISO: drives the feed's Last-Modified. */
+  changedAt: string;
 }
 
 export interface FeedDocument {
@@ -34,8 +36,10 @@ export interface FeedDocument {
   homeUrl: string;
   /** Self URLs per format (absolute). */
   urls: Record<FeedFormat, string>;
-  /** Newest change among the items (or the list itself), ISO; drives Last-Modified. */
+  /** Newest publication or version among the items, ISO (Atom <updated>, RSS lastBuildDate). */
   updated: string;
+  /** Newest change of any kind among the items, ISO (HTTP Last-Modified). */
+  lastModified: string;
   items: FeedItem[];
 }
 
@@ -52,13 +56,13 @@ export function paperItem(baseUrl: string, paper: Paper, listedAt?: string): Fee
   const web = (u: string | undefined) => (u && /^https?:\/\/[^\s]+$/i.test(u) ? u : undefined);
   const code = web(paper.links.code?.[0]) ?? (paper.githubRepo ? `https://github.com/${paper.githubRepo}` : undefined);
   const links = { abs: web(paper.links.abs), pdf: web(paper.links.pdf), code, project: web(paper.links.project) };
-  const title = latexToPlain(paper.title) || paper.id;
-  const summary = latexToPlain(paper.abstract);
+  const title = latexToText(paper.title) || paper.id;
+  const summary = latexToText(paper.abstract);
   const labelled: Array<[string, string | undefined]> = [['arXiv', links.abs], ['PDF', links.pdf], ['Code', links.code], ['Project page', links.project]];
   const linkHtml = labelled.filter(([, u]) => u).map(([label, u]) => html` · <a href="${u}">${label}</a>`);
   const contentHtml = html`<p><em>${paper.authors.join(', ')}</em></p>
 <p>${summary}</p>
 <p>${paper.categories.join(' · ')}</p>
 <p><a href="${url}">Discussion on paperboy</a>${linkHtml}</p>`.value;
-  return { id: url, url, title, authors: paper.authors, categories: paper.categories, summary, contentHtml, published, updated, links, paperId: paper.id };
+  return { id: url, url, title, authors: paper.authors, categories: paper.categories, summary, contentHtml, published, updated, links, paperId: paper.id, changedAt: iso(paper.changedAt, updated) };
 }

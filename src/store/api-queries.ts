@@ -84,21 +84,6 @@ export async function listingsOf(db: Kysely<Database>, paperIds: string[]): Prom
   );
 }
 
-/**
- * A string that changes whenever a paper changes (edits, upvotes, comments and hiding all move
- * changed_at) or a paper is put on a daily list. Both parts are index lookups, cheap enough to run
- * before serving a cached response.
- */
-export async function dataVersion(db: Kysely<Database>): Promise<string> {
-  const row = await db
-    .selectNoFrom([
-      sql<string | null>`(select max(changed_at) from papers)`.as('changed'),
-      sql<number | null>`(select max(id) from daily_features)`.as('featured'),
-    ])
-    .executeTakeFirst();
-  return `${row?.changed ?? ''}|${row?.featured ?? ''}`;
-}
-
 export interface CategoryCount {
   category: string;
   papers: number;
