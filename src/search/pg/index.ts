@@ -1,0 +1,409 @@
+// The PostgreSQL search index: tsvector with weighted fields and a GIN index for words (ts_rank
+// with title > authors > abstract weights, in the configured language), pgvector with an HNSW index
+// (cosine) for vectors. The same engine-neutral interface as SQLite's, so fusion, highlighting and
+// everything above stay one codebase. Queries go straight to the pool with bound parameters; every
+// user token reaches PostgreSQL as a quoted lexeme inside one parameter (./tsquery.ts).
+import type pg from 'pg';
+import type { AppContext } from '../../context.js';
+import { createVectorTable, tsvExpression, tsvFunction } from '../../store/migrations/0600_search_postgres.js';
+import { registerSearchIndex, type IndexFilters, type IndexHit, type IndexSort, type KeywordPage, type SearchIndex, type VectorModel, type VectorRecord } from '../index.js';
+import type { TextQuery } from '../query.js';
+import { compileExcluded, compileTitlePrefix, compileTsquery, compileWord } from './tsquery.js';
+
+const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+const vectorText = (v: Float32Array) => `[${Array.from(v).join(',')}]`;
+const parseVector = (text: string) => Float32Array.from(JSON.parse(text) as number[]);
+
+/** ts_rank weights {D, C, B, A}: abstract 1, authors 4, title 10 (the SQLite index's BM25 weights). */
+const RANK_WEIGHTS = '{0, 0.1, 0.4, 1.0}';
+/** HNSW candidates per query (hnsw.ef_search); measured for recall@20 ≥ 0.95 in bench/search. */
+export const EF_SEARCH = 100;
+/** How old the did-you-mean vocabulary may get before it is recounted in the background. */
+const TERMS_MAX_AGE_MS = 24 * 3_600_000;
+
+/** Builds parameter lists: each value gets the next $n. */
+class Params {
+  readonly values: unknown[] = [];
+  add(v: unknown): string {
+    this.values.push(v);
+    return `$${this.values.length}`;
+  }
+}
+
+export class PostgresSearchIndex implements SearchIndex {
+  private language?: string;
+  private vectorsReady?: Promise<boolean>;
+  /** pgvector 0.8 walks the graph further when filters drop candidates (hnsw.iterative_scan). */
+  private iterativeScan = false;
+  private readonly hnswReady = new Map<number, Promise<void>>();
+  private termsRefresh?: Promise<void>;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly ctx: Pick<AppContext, 'config' | 'log'>,
+  ) {}
+
+  private async query<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
+    return (await this.pool.query<R>(text, values)).rows;
+  }
+
+  /** The language the stored tsvectors were made in (queries must use the same). */
+  private async lang(): Promise<string> {
+    if (!this.language) {
+      const [row] = await this.query<{ value: string }>(`select value from meta where key = 'search.language'`);
+      const stored = row?.value ?? 'english';
+      // It is spliced into SQL as a regconfig literal: only a plain configuration name may pass.
+      if (!/^[a-z_]+$/.test(stored)) throw new Error(`bad search.language in meta: ${JSON.stringify(stored)}`);
+      this.language = stored;
+      if (this.language !== this.ctx.config.PAPERBOY_SEARCH_LANGUAGE) {
+        this.ctx.log.warn(
+          { indexed: this.language, configured: this.ctx.config.PAPERBOY_SEARCH_LANGUAGE },
+          'the full-text index is in another language than PAPERBOY_SEARCH_LANGUAGE; run `paperboy search reindex`',
+        );
+      }
+    }
+    return this.language;
+  }
+
+  /** SQL conditions over `papers p` for the filters. */
+  private async where(f: IndexFilters, params: Params): Promise<{ sql: string; selective: boolean }> {
+    const parts = ['p.hidden = 0'];
+    for (const c of f.categories ?? []) parts.push(`exists (select 1 from paper_categories c where c.paper_id = p.id and c.category = ${params.add(c)})`);
+    const after = [f.after, f.since].filter(Boolean).sort().pop();
+    if (after) parts.push(`p.published_at >= ${params.add(after)}`);
+    if (f.before) parts.push(`p.published_at < ${params.add(nextDay(f.before))}`);
+    if (f.hasCode) parts.push(`(p.github_repo is not null or p.links like '%"code":["%')`);
+    if (f.excludeIds?.length) parts.push(`p.id <> all(${params.add(f.excludeIds)}::text[])`);
+    const excluded = compileExcluded(f.excluded);
+    if (excluded) {
+      const lang = await this.lang();
+      parts.push(`not exists (select 1 from paper_search x where x.paper_id = p.id and x.tsv @@ to_tsquery('${lang}', ${params.add(excluded)}))`);
+    }
+    const selective = parts.length > 1 && !(parts.length === 2 && f.excludeIds?.length);
+    return { sql: parts.join(' and '), selective };
+  }
+
+  private order(sort: IndexSort, relevance: string): { join: string; by: string } {
+    if (sort === 'date') return { join: '', by: 'p.published_at desc, p.id' };
+    if (sort === 'trending') return { join: 'left join trending_scores t on t.paper_id = p.id', by: `coalesce(t.score, 0) desc, ${relevance}` };
+    return { join: '', by: relevance };
+  }
+
+  async keyword(q: TextQuery, filters: IndexFilters, o: { limit: number; offset: number; sort: IndexSort; countCap?: number }): Promise<KeywordPage> {
+    const text = compileTsquery(q);
+    if (!text) return this.browse({ ...filters, excluded: [...(filters.excluded ?? []), ...q.excluded] }, o);
+    const lang = await this.lang();
+    const cap = o.countCap ?? 10_000;
+    const params = new Params();
+    const tsq = `to_tsquery('${lang}', ${params.add(text)})`;
+    const w = await this.where(filters, params);
+    const ord = this.order(o.sort, 'rank desc, p.id');
+    const base = params.values.length;
+    const rows = await this.query<{ id: string; rank: number }>(
+      `select p.id, ts_rank('${RANK_WEIGHTS}', s.tsv, q.q, 1) as rank
+       from (select ${tsq} as q) q, paper_search s join papers p on p.id = s.paper_id ${ord.join}
+       where s.tsv @@ q.q and ${w.sql}
+       order by ${ord.by} limit $${base + 1} offset $${base + 2}`,
+      [...params.values, o.limit, o.offset],
+    );
+    const [count] = await this.query<{ n: number }>(
+      `select count(*)::int as n from (select 1 from paper_search s join papers p on p.id = s.paper_id
+       where s.tsv @@ ${tsq} and ${w.sql} limit $${base + 1}) x`,
+      [...params.values, cap + 1],
+    );
+    const total = count?.n ?? 0;
+    return { hits: rows.map((r) => ({ paperId: r.id, score: Number(r.rank) })), total: Math.min(total, cap), capped: total > cap };
+  }
+
+  async browse(filters: IndexFilters, o: { limit: number; offset: number; sort: IndexSort; countCap?: number }): Promise<KeywordPage> {
+    const cap = o.countCap ?? 10_000;
+    const params = new Params();
+    const w = await this.where(filters, params);
+    const ord = this.order(o.sort === 'relevance' ? 'date' : o.sort, 'p.published_at desc, p.id');
+    const base = params.values.length;
+    const rows = await this.query<{ id: string }>(
+      `select p.id from papers p ${ord.join} where ${w.sql} order by ${ord.by} limit $${base + 1} offset $${base + 2}`,
+      [...params.values, o.limit, o.offset],
+    );
+    const [count] = await this.query<{ n: number }>(`select count(*)::int as n from (select 1 from papers p where ${w.sql} limit $${base + 1}) x`, [...params.values, cap + 1]);
+    const total = count?.n ?? 0;
+    return { hits: rows.map((r, i) => ({ paperId: r.id, score: -(o.offset + i) })), total: Math.min(total, cap), capped: total > cap };
+  }
+
+  /** True when the vector table exists (made now if the server has pgvector and it was missing). */
+  private vectorsAvailable(): Promise<boolean> {
+    this.vectorsReady ??= (async () => {
+      const [row] = await this.query<{ ok: boolean; version: string | null }>(
+        `select to_regclass('search_vectors') is not null as ok, (select extversion from pg_extension where extname = 'vector') as version`,
+      );
+      const [major = 0, minor = 0] = (row?.version ?? '0.0').split('.').map(Number);
+      this.iterativeScan = major > 0 || minor >= 8;
+      if (row?.ok) return true;
+      const { Kysely, PostgresDialect } = await import('kysely');
+      const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: this.pool }) });
+      const made = await createVectorTable(db).catch(() => false);
+      if (!made) this.ctx.log.warn('pgvector is not available on this PostgreSQL server: search runs on full text only (docs/deploy.md)');
+      return made;
+    })();
+    return this.vectorsReady;
+  }
+
+  /** The HNSW index for one dimension; built once (CONCURRENTLY would not fit in a transaction). */
+  private ensureHnsw(dims: number): Promise<void> {
+    if (!Number.isInteger(dims) || dims < 1 || dims > 16_000) throw new Error(`unsupported vector dimension ${dims}`);
+    let ready = this.hnswReady.get(dims);
+    if (!ready) {
+      ready = (async () => {
+        const client = await this.pool.connect();
+        try {
+          // One process builds it; the others wait for the lock, then find it there.
+          await client.query('begin');
+          await client.query('select pg_advisory_xact_lock(727275)');
+          await client.query(
+            `create index if not exists search_vectors_hnsw_${dims} on search_vectors
+             using hnsw ((vec::vector(${dims})) vector_cosine_ops) where dims = ${dims}`,
+          );
+          await client.query('commit');
+        } catch (err) {
+          await client.query('rollback').catch(() => {});
+          this.hnswReady.delete(dims);
+          throw err;
+        } finally {
+          client.release();
+        }
+      })();
+      this.hnswReady.set(dims, ready);
+    }
+    return ready;
+  }
+
+  async vector(vector: Float32Array, model: VectorModel, filters: IndexFilters, k: number): Promise<IndexHit[]> {
+    if (k <= 0 || !(await this.vectorsAvailable())) return [];
+    const dims = vector.length;
+    await this.ensureHnsw(dims);
+    const params = new Params();
+    const q = params.add(vectorText(vector));
+    const m = params.add(model.name);
+    const w = await this.where(filters, params);
+    const kp = params.add(k);
+    const distance = `v.vec::vector(${dims}) <=> ${q}::vector(${dims})`;
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      // Filters apply after the graph walk; the iterative scan keeps walking until k rows pass them.
+      await client.query(`set local hnsw.ef_search = ${Math.max(EF_SEARCH, Math.min(1000, k * 2))}`);
+      if (this.iterativeScan) await client.query(`set local hnsw.iterative_scan = relaxed_order`);
+      let rows = (
+        await client.query<{ id: string; d: number }>(
+          `select p.id, ${distance} as d from search_vectors v join papers p on p.id = v.paper_id
+           where v.dims = ${dims} and v.model = ${m} and ${w.sql} order by ${distance} limit ${kp}`,
+          params.values,
+        )
+      ).rows;
+      if (rows.length < k && w.selective) {
+        // A narrow filter: rank the filtered papers exactly instead.
+        rows = (
+          await client.query<{ id: string; d: number }>(
+            `select p.id, v.vec <=> ${q}::vector as d from search_vectors v join papers p on p.id = v.paper_id
+             where v.dims = ${dims} and v.model = ${m} and ${w.sql} order by d limit ${kp}`,
+            params.values,
+          )
+        ).rows;
+      }
+      await client.query('commit');
+      // relaxed_order may return neighbours slightly out of order: sort them by their exact distance.
+      return rows.sort((a, b) => a.d - b.d).map((r) => ({ paperId: r.id, score: 1 - r.d }));
+    } catch (err) {
+      await client.query('rollback').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async vectorExact(vector: Float32Array, model: VectorModel, k: number): Promise<IndexHit[]> {
+    if (!(await this.vectorsAvailable())) return [];
+    // The uncast expression matches no index: a full scan, exact by construction.
+    const rows = await this.query<{ id: string; d: number }>(
+      `select paper_id as id, vec <=> $1::vector as d from search_vectors where model = $2 and dims = $3 order by d limit $4`,
+      [vectorText(vector), model.name, vector.length, k],
+    );
+    return rows.map((r) => ({ paperId: r.id, score: 1 - r.d }));
+  }
+
+  async upsertVectors(records: VectorRecord[], model: VectorModel, now: string): Promise<void> {
+    if (!records.length || !(await this.vectorsAvailable())) return;
+    for (const r of records) if (r.vector.length !== model.dims) throw new Error(`vector of ${r.vector.length} dims for model ${model.name} (${model.dims})`);
+    await this.ensureHnsw(model.dims);
+    const ids = records.map((r) => r.paperId);
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      // Papers removed while they were being embedded are skipped by the join.
+      await client.query(
+        `insert into search_vectors(paper_id, model, dims, vec)
+         select x.id, $3, $4, x.vec::vector from unnest($1::text[], $2::text[]) as x(id, vec) join papers p on p.id = x.id
+         on conflict (paper_id) do update set model = excluded.model, dims = excluded.dims, vec = excluded.vec`,
+        [ids, records.map((r) => vectorText(r.vector)), model.name, model.dims],
+      );
+      await client.query(
+        `insert into embedding_state(paper_id, model, dims, embedded_at)
+         select x.id, $2, $3, $4 from unnest($1::text[]) as x(id) join papers p on p.id = x.id
+         on conflict (paper_id) do update set model = excluded.model, dims = excluded.dims, embedded_at = excluded.embedded_at`,
+        [ids, model.name, model.dims, now],
+      );
+      await client.query('commit');
+    } catch (err) {
+      await client.query('rollback').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async vectorOf(paperId: string, model: VectorModel): Promise<Float32Array | undefined> {
+    if (!(await this.vectorsAvailable())) return undefined;
+    const [row] = await this.query<{ vec: string }>(`select vec::text as vec from search_vectors where paper_id = $1 and model = $2`, [paperId, model.name]);
+    return row ? parseVector(row.vec) : undefined;
+  }
+
+  async pendingForEmbedding(model: VectorModel, limit: number): Promise<Array<{ paperId: string; text: string }>> {
+    if (!(await this.vectorsAvailable())) return [];
+    const rows = await this.query<{ id: string; title: string; abstract: string }>(
+      `select p.id, p.title, p.abstract from papers p where p.hidden = 0
+       and not exists (select 1 from embedding_state e where e.paper_id = p.id and e.model = $1)
+       order by p.published_at desc limit $2`,
+      [model.name, limit],
+    );
+    return rows.map((r) => ({ paperId: r.id, text: `${r.title}. ${r.abstract}` }));
+  }
+
+  async vectorCoverage(model: VectorModel): Promise<{ embedded: number; total: number }> {
+    const [row] = await this.query<{ embedded: number; total: number }>(
+      `select (select count(*)::int from embedding_state where model = $1) as embedded, (select count(*)::int from papers where hidden = 0) as total`,
+      [model.name],
+    );
+    return { embedded: row?.embedded ?? 0, total: row?.total ?? 0 };
+  }
+
+  async suggestTitles(q: TextQuery, limit: number): Promise<Array<{ paperId: string; title: string }>> {
+    const text = compileTitlePrefix(q);
+    if (!text) return [];
+    const lang = await this.lang();
+    // A short prefix matches a great many papers: rank a bounded sample of the matches, as a
+    // suggestion list only needs a few good titles quickly.
+    const rows = await this.query<{ id: string; title: string }>(
+      `with m as (select s.paper_id, ts_rank('${RANK_WEIGHTS}', s.tsv, q.q) as rank
+                  from (select to_tsquery('${lang}', $1) as q) q, paper_search s where s.tsv @@ q.q limit 2000)
+       select p.id, p.title from m join papers p on p.id = m.paper_id where p.hidden = 0 order by m.rank desc, p.id limit $2`,
+      [text, limit],
+    );
+    return rows.map((r) => ({ paperId: r.id, title: r.title }));
+  }
+
+  async spellingCandidates(word: string, limit: number): Promise<Array<{ term: string; docs: number }>> {
+    if (word.length < 3) return [];
+    await this.freshTerms();
+    // Words sharing the first letter: typos rarely hit the first one, and the range keeps it fast.
+    const lo = word[0]!;
+    const hi = String.fromCodePoint(lo.codePointAt(0)! + 1);
+    const rows = await this.query<{ term: string; docs: number }>(
+      `select term, docs from search_terms where term >= $1 and term < $2 and length(term) between $3 and $4 order by docs desc limit $5`,
+      [lo, hi, Math.max(1, word.length - 3), word.length + 2, limit],
+    );
+    return rows;
+  }
+
+  /**
+   * The vocabulary for did-you-mean, counted with ts_stat over the whole index. Counted inline the
+   * first time on a small store; on a large one, and when it is a day old, recounted in the
+   * background by one process at a time (the others keep answering from the last count).
+   */
+  private async freshTerms(): Promise<void> {
+    const [state] = await this.query<{ at: string | null; papers: number }>(
+      `select (select value from meta where key = 'search.terms_at') as at, (select count(*)::int from (select 1 from paper_search limit 50001) x) as papers`,
+    );
+    const age = state?.at ? Date.now() - Date.parse(state.at) : Infinity;
+    if (age < TERMS_MAX_AGE_MS) return;
+    this.termsRefresh ??= this.refreshTerms().finally(() => (this.termsRefresh = undefined));
+    if (!state?.at && (state?.papers ?? 0) <= 50_000) await this.termsRefresh;
+    else this.termsRefresh.catch((err) => this.ctx.log.warn({ err }, 'could not recount the search vocabulary'));
+  }
+
+  private async refreshTerms(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      const [lock] = (await client.query<{ ok: boolean }>('select pg_try_advisory_xact_lock(727276) as ok')).rows;
+      if (!lock?.ok) {
+        await client.query('rollback');
+        return;
+      }
+      await client.query('delete from search_terms');
+      await client.query(`insert into search_terms(term, docs) select word, ndoc from ts_stat('select tsv from paper_search')`);
+      await client.query(
+        `insert into meta(key, value) values ('search.terms_at', $1) on conflict (key) do update set value = excluded.value`,
+        [new Date().toISOString()],
+      );
+      await client.query('commit');
+    } catch (err) {
+      await client.query('rollback').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async documentFrequency(word: string): Promise<number> {
+    const lang = await this.lang();
+    const [row] = await this.query<{ n: number }>(
+      `select count(*)::int as n from (select 1 from paper_search where tsv @@ to_tsquery('${lang}', $1) limit 1000) x`,
+      [compileWord(word)],
+    );
+    return row?.n ?? 0;
+  }
+
+  async pruneVectors(): Promise<number> {
+    return 0; // vectors of removed papers go with them (foreign key, on delete cascade)
+  }
+
+  /** Recomputes every paper's tsvector, in PAPERBOY_SEARCH_LANGUAGE (which may have changed). */
+  async rebuild(): Promise<void> {
+    const lang = this.ctx.config.PAPERBOY_SEARCH_LANGUAGE;
+    const [known] = await this.query<{ ok: boolean }>(`select exists (select 1 from pg_ts_config where cfgname = $1) as ok`, [lang]);
+    if (!known?.ok) throw new Error(`PostgreSQL has no text-search configuration "${lang}" (see \\dF in psql)`);
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      await client.query(tsvFunction(lang));
+      await client.query(
+        `insert into paper_search(paper_id, tsv) select id, ${tsvExpression(lang)} from papers on conflict (paper_id) do update set tsv = excluded.tsv`,
+      );
+      await client.query(`delete from paper_search s where not exists (select 1 from papers p where p.id = s.paper_id)`);
+      await client.query(`insert into meta(key, value) values ('search.language', $1) on conflict (key) do update set value = excluded.value`, [lang]);
+      await client.query(`delete from meta where key = 'search.terms_at'`);
+      await client.query('commit');
+    } catch (err) {
+      await client.query('rollback').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+    this.language = lang;
+  }
+
+  async sizes(): Promise<Record<string, number>> {
+    const [row] = await this.query<Record<string, number>>(
+      `select pg_total_relation_size('paper_search')::float8 as "fullText",
+              coalesce(pg_total_relation_size(to_regclass('search_vectors')), 0)::float8 as vectors,
+              pg_total_relation_size('papers')::float8 as papers,
+              pg_database_size(current_database())::float8 as database`,
+    );
+    return row ?? {};
+  }
+}
+
+registerSearchIndex('postgres', (ctx: AppContext) => {
+  if (!ctx.store.pool) throw new Error('PostgreSQL store without a pool');
+  return new PostgresSearchIndex(ctx.store.pool, ctx);
+});
