@@ -141,7 +141,13 @@ export const v1DailyItem = z.object({
 });
 
 export const trendingTerm = z.object({ name: z.string(), value: z.number(), contribution: z.number(), description: z.string() });
-export const trendingExplanation = z.object({ score: z.number(), terms: z.array(trendingTerm), computedAt: z.string() });
+export const trendingExplanation = z.object({
+  score: z.number(),
+  terms: z.array(trendingTerm),
+  computedAt: z.string(),
+  window: z.enum(['day', 'week', 'month']).optional(),
+  halfLifeHours: z.number().optional(),
+});
 
 export const v1TrendingQuery = z.object({
   window: z.enum(['day', 'week', 'month'], { error: 'window must be day, week or month' }).default('week'),

@@ -108,7 +108,7 @@ export function registerV1(app: FastifyInstance, ctx: AppContext, api: ApiRegist
       const offset = query.page * query.limit;
       const papers = await trendingPapers(db, { window: query.window, limit: query.limit, offset, category: query.category, hasCode: query.hasCode === undefined ? undefined : query.hasCode === 'true' });
       const shaped = await withDays(papers);
-      const explanations = await Promise.all(papers.map((p) => explainTrending(ctx, p.id)));
+      const explanations = await Promise.all(papers.map((p) => explainTrending(ctx, p.id, query.window)));
       return {
         items: papers.map((p, i) => ({ rank: offset + i + 1, score: p.score, explanation: explanations[i], paper: shaped[i] })),
         page: query.page,
