@@ -58,8 +58,12 @@ export function dailyPage(ctx: AppContext, kind: Kind = 'day') {
   return async (request: FastifyRequest<{ Params: { day?: string; week?: string; month?: string }; Querystring: { sort?: string } }>, reply: FastifyReply) => {
     const param = request.params.day ?? request.params.week ?? request.params.month;
     const sort: Sort = request.query.sort === 'newest' ? 'newest' : 'upvotes';
-    const period = await periodOf(ctx, kind, param);
-    return servePage(ctx, request, reply, `daily:${period.path}:${sort}:${request.url === '/' ? 'home' : ''}`, async (csrf) => {
+    if (kind === 'day' && param !== undefined && !validDay(param)) throw badRequest('Dates look like 2024-01-31.');
+    if (kind === 'week' && !weekRange(param ?? '')) throw badRequest('Weeks look like 2024-W05.');
+    if (kind === 'month' && !monthRange(param ?? '')) throw badRequest('Months look like 2024-01.');
+    // The period (latest day, neighbours) is computed inside the render: cached with the page.
+    return servePage(ctx, request, reply, `daily:${kind}:${param ?? 'latest'}:${sort}`, async (csrf) => {
+      const period = await periodOf(ctx, kind, param);
       let papers = await dailyPapers(ctx.store.db, period.from, period.to);
       if (sort === 'newest') papers = [...papers].sort((a, b) => (a.publishedAt < b.publishedAt ? 1 : a.publishedAt > b.publishedAt ? -1 : 0));
       const names = await submitterNames(
@@ -98,7 +102,8 @@ ${empty}
 <ol class="papers" id="papers">
 ${papers.map((p) =>
   paperItem(p, {
-    csrf,
+    csrf: request.viewer ? csrf : undefined,
+    signInToVote: true,
     upvoted: voted.has(p.id),
     submitter: p.submittedBy === null ? null : (names.get(p.submittedBy) ?? null),
   }),

@@ -41,7 +41,7 @@ export function authorPage(ctx: AppContext) {
 <h1>${shown}</h1>
 <p class="period">Papers by this author, newest first · <a href="/feeds/author/${encodeURIComponent(shown)}.rss">RSS feed</a></p>
 ${papers.length ? '' : html`<p class="empty">No papers by ${shown} in this library yet.</p>`}
-<ol class="papers">${papers.map((p) => paperItem(p, { csrf: request.viewer ? csrf : undefined }))}</ol>
+<ol class="papers">${papers.map((p) => paperItem(p, { csrf: request.viewer ? csrf : undefined, signInToVote: true }))}</ol>
 ${pager(base, page, rows.length > PER_PAGE)}
 </section>`;
       return {
@@ -73,7 +73,7 @@ export function categoryPage(ctx: AppContext) {
 <h1>${category}</h1>
 <p class="period">Papers in this category, newest first · <a href="/feeds/category/${encodeURIComponent(category)}.rss">RSS feed</a></p>
 ${papers.length ? '' : html`<p class="empty">No papers in ${category} yet.</p>`}
-<ol class="papers">${papers.map((p) => paperItem(p, { csrf: request.viewer ? csrf : undefined }))}</ol>
+<ol class="papers">${papers.map((p) => paperItem(p, { csrf: request.viewer ? csrf : undefined, signInToVote: true }))}</ol>
 ${pager(base, page, rows.length > PER_PAGE)}
 </section>`;
       return {

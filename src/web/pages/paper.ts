@@ -96,9 +96,7 @@ function commentForm(csrf: string, paperId: string, parentId: number | null, id:
 export function paperPage(ctx: AppContext) {
   return async (request: FastifyRequest<{ Params: { '*': string } }>, reply: FastifyReply) => {
     const id = paperIdOf(request.params['*']);
-    // Counted on every view, cached or not; a failure to count never fails the page.
-    recordView(ctx, id, request.headers['user-agent']).catch((err) => ctx.log.warn({ err }, 'recordView failed'));
-    return servePage(ctx, request, reply, `paper:${id}`, async (csrf) => {
+    const sent = await servePage(ctx, request, reply, `paper:${id}`, async (csrf) => {
       const db = ctx.store.db;
       const paper = await getPaper(db, id);
       if (!paper || paper.hidden) throw notFound(`No paper ${id} here. Paste its arXiv link on the submit page to add it.`);
@@ -199,5 +197,9 @@ ${paper.primaryCategory ? html`<link rel="alternate" type="application/rss+xml" 
         }),
       };
     });
+    // Counted on every view of an existing paper, cached or not (unknown ids threw above); a failure
+    // to count never fails the page.
+    recordView(ctx, id, request.headers['user-agent']).catch((err) => ctx.log.warn({ err }, 'recordView failed'));
+    return sent;
   };
 }

@@ -11,6 +11,8 @@ export interface PaperItemOptions {
   extra?: SafeHtml;
   /** With a CSRF token the upvote count becomes an upvote button (a form that works without JS). */
   csrf?: string;
+  /** Without a CSRF token: make the count a link to sign in (signed-out readers). */
+  signInToVote?: boolean;
   /** Whether the viewer has upvoted it (button pressed). */
   upvoted?: boolean;
   /** Who put it on the daily list. */
@@ -35,7 +37,9 @@ export function authorList(authors: string[], shown = 3): SafeHtml {
   return html`${first.map((a, i) => html`${i ? ', ' : ''}<a href="/authors/${encodeURIComponent(a)}">${a}</a>`)}${authors.length > shown ? html` <span class="etal">et al.</span>` : ''}`;
 }
 
-export function upvoteButton(p: Pick<Paper, 'id' | 'upvotes'>, csrf: string | undefined, upvoted: boolean): SafeHtml {
+export function upvoteButton(p: Pick<Paper, 'id' | 'upvotes'>, csrf: string | undefined, upvoted: boolean, signInToVote = false): SafeHtml {
+  if (csrf === undefined && signInToVote)
+    return html`<a class="votes" href="/signin?next=${encodeURIComponent(`/papers/${p.id}`)}" aria-label="Sign in to upvote (${p.upvotes} upvotes)"><span aria-hidden="true">▲</span> ${p.upvotes}</a>`;
   if (csrf === undefined) return html`<span class="votes" title="upvotes"><span aria-hidden="true">▲</span> ${p.upvotes}</span>`;
   return html`<form class="upvote" method="post" action="/papers/${p.id}/upvote">
     <input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="want" value="${upvoted ? '0' : '1'}">
@@ -50,7 +54,7 @@ export function categoryChips(categories: string[]): SafeHtml {
 export function paperItem(p: Paper, o: PaperItemOptions = {}): SafeHtml {
   const code = p.links.code?.[0];
   return html`<li class="paper" data-paper="${p.id}">
-  <div class="vote">${upvoteButton(p, o.csrf, !!o.upvoted)}</div>
+  <div class="vote">${upvoteButton(p, o.csrf, !!o.upvoted, o.signInToVote)}</div>
   <div class="body">
   <h2><a href="/papers/${p.id}">${o.titleHtml ?? mathText(p.title)}</a></h2>
   <p class="authors">${authorList(p.authors)}</p>
