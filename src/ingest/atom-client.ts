@@ -19,7 +19,8 @@ export interface LookupResult {
 }
 
 /** Looks up ids (anything parseArxivId accepts) and reports which were not found. */
-export async function lookupArxivIds(ctx: AppContext, ids: string[]): Promise<LookupResult> {
+export async function lookupArxivIds(ctx: AppContext, ids: string[], options: { perRequest?: number } = {}): Promise<LookupResult> {
+  const perRequest = options.perRequest ?? IDS_PER_REQUEST;
   const wanted = ids.map((input) => {
     const parsed = parseArxivId(input);
     if (!parsed) throw new AppError('bad_request', `not an arXiv id: ${input.slice(0, 80)}`);
@@ -27,8 +28,8 @@ export async function lookupArxivIds(ctx: AppContext, ids: string[]): Promise<Lo
   });
   const unique = [...new Map(wanted.map((w) => [formatArxivId(w), w])).values()];
   const result: LookupResult = { papers: [], missing: [], problems: [] };
-  for (let i = 0; i < unique.length; i += IDS_PER_REQUEST) {
-    const batch = unique.slice(i, i + IDS_PER_REQUEST);
+  for (let i = 0; i < unique.length; i += perRequest) {
+    const batch = unique.slice(i, i + perRequest);
     const url = new URL(ctx.config.PAPERBOY_ARXIV_API_URL);
     url.searchParams.set('id_list', batch.map(formatArxivId).join(','));
     url.searchParams.set('start', '0');
