@@ -37,17 +37,18 @@ export interface ApiRoute<Q extends z.ZodType = z.ZodType, B extends z.ZodType =
 }
 
 /** The first validation problem as one readable sentence. */
-export function problemOf(error: z.ZodError): string {
+export function problemOf(error: z.ZodError, input?: unknown): string {
   const issue = error.issues[0];
   if (!issue) return 'Invalid request.';
   const where = issue.path.length ? issue.path.join('.') : '';
-  if (issue.code === 'invalid_type' && issue.input === undefined && where) return `${where} is required`;
+  const given = issue.path.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<PropertyKey, unknown>)[k] : undefined), input);
+  if (issue.code === 'invalid_type' && given === undefined && where) return `${where} is required`;
   return where && !issue.message.startsWith(where) ? `${where}: ${issue.message}` : issue.message;
 }
 
 export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   const result = schema.safeParse(value ?? {});
-  if (!result.success) throw badRequest(problemOf(result.error));
+  if (!result.success) throw badRequest(problemOf(result.error, value));
   return result.data;
 }
 

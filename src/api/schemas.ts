@@ -36,6 +36,10 @@ export const hfUser = z.object({
   avatarUrl: z.string(),
   type: z.string(),
   isPro: z.boolean(),
+  isHf: z.boolean(),
+  isHfAdmin: z.boolean(),
+  isMod: z.boolean(),
+  isUserFollowing: z.boolean(),
 });
 
 export const hfAuthor = z.object({ _id: z.string(), name: z.string(), hidden: z.boolean() });

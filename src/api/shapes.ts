@@ -25,11 +25,12 @@ export function isoMs(value: string | null | undefined): string {
 const objectId = (key: string) => createHash('sha1').update(key).digest('hex').slice(0, 24);
 
 /** Imports and the demo corpus have no submitting member; clients still expect a user object. */
-const SYSTEM_USER: HfUser = { _id: '000000000000000000000000', user: 'paperboy', fullname: 'paperboy', name: 'paperboy', avatarUrl: '', type: 'system', isPro: false };
+const FLAGS = { isPro: false, isHf: false, isHfAdmin: false, isMod: false, isUserFollowing: false };
+const SYSTEM_USER: HfUser = { _id: '000000000000000000000000', user: 'paperboy', fullname: 'paperboy', name: 'paperboy', avatarUrl: '', type: 'system', ...FLAGS };
 
 export function hfUserOf(s: Submitter | null): HfUser {
   if (!s) return SYSTEM_USER;
-  return { _id: objectId(`user:${s.username}`), user: s.username, fullname: s.displayName, name: s.username, avatarUrl: '', type: 'user', isPro: false };
+  return { _id: objectId(`user:${s.username}`), user: s.username, fullname: s.displayName, name: s.username, avatarUrl: '', type: 'user', ...FLAGS };
 }
 
 /** When a paper went on its daily list: the submission time if it falls on that day, else the day itself. */
