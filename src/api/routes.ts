@@ -1,5 +1,5 @@
 // Routes of the JSON API: the HF-compatible endpoints, /api/v1, the OpenAPI document and its docs
-// page, CORS preflight, and the token settings page.
+// page, CORS preflight, the member's subscription, and the token settings page.
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { layout } from '../web/views/layout.js';
@@ -8,12 +8,14 @@ import { registerHf } from './hf.js';
 import { openApiDocument } from './openapi.js';
 import { ApiRegistry } from './registry.js';
 import { registerTokenSettings } from './settings-tokens.js';
+import { registerSubscription } from './subscription.js';
 import { registerV1 } from './v1.js';
 
 export default async function routes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const api = new ApiRegistry(ctx);
   registerHf(app, ctx, api);
   registerV1(app, ctx, api);
+  registerSubscription(app, ctx, api);
   registerTokenSettings(app, ctx);
 
   const doc = openApiDocument(api, ctx.config.baseUrl);

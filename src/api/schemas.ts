@@ -200,3 +200,30 @@ export const commentBody = z.object({
 });
 
 export const errorBody = z.object({ error: z.string() });
+
+export const v1Subscription = z.object({
+  email: z.string(),
+  status: z.string().describe('pending | active | paused | unsubscribed | suspended'),
+  frequency: z.enum(['daily', 'weekly']),
+  hour: z.number().int().describe('local hour of sending, 0..23'),
+  timezone: z.string().describe('IANA time zone'),
+  weekday: z.number().int().describe('0 = Sunday .. 6, for weekly digests'),
+  topN: z.number().int().describe('how many trending papers'),
+  includeDaily: z.boolean(),
+  categories: z.array(z.string()),
+  topics: z.array(z.string()).describe('saved search queries'),
+  authors: z.array(z.string()),
+});
+
+/** Changes to the digest subscription; omitted fields keep their value. frequency "paused" pauses it. */
+export const subscriptionBody = z.object({
+  frequency: z.enum(['daily', 'weekly', 'paused'], { error: 'frequency must be daily, weekly or paused' }).optional(),
+  hour: z.number().int().optional(),
+  timezone: z.string().max(64).optional(),
+  weekday: z.number().int().optional(),
+  topN: z.number().int().optional(),
+  includeDaily: z.boolean().optional(),
+  categories: z.array(z.string().max(40)).max(20).optional(),
+  topics: z.array(z.string().max(200)).max(10).optional(),
+  authors: z.array(z.string().max(100)).max(20).optional(),
+});
