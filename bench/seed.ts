@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { AppContext } from '../src/context.js';
 import { dayOf } from '../src/clock.js';
 import { importKaggleItems, type ImportSummary } from '../src/ingest/kaggle.js';
+import { featurePapers } from '../src/store/papers.js';
 import { generateKaggleRecords } from './generate.js';
 
 export interface SeedOptions {
@@ -50,17 +51,9 @@ export async function seedStore(ctx: AppContext, options: SeedOptions): Promise<
     const day = days[Math.floor(k / dailyPerDay)];
     // Submitted through the day, in list order, so "newest first" orderings are stable.
     const submittedAt = new Date(Date.parse(`${day}T06:00:00Z`) + (k % dailyPerDay) * 60_000).toISOString();
-    return { paper_id: paperId, day, submitted_by: null, submitted_at: submittedAt };
+    return { paperId, day, submittedBy: null, submittedAt };
   });
-  await ctx.store.db.transaction().execute(async (trx) => {
-    for (let i = 0; i < rows.length; i += 500) {
-      await trx
-        .insertInto('daily_features')
-        .values(rows.slice(i, i + 500))
-        .onConflict((oc) => oc.column('paper_id').doNothing())
-        .execute();
-    }
-  });
+  await ctx.store.db.transaction().execute((trx) => featurePapers(trx, rows));
   return { ...summary, featured: rows.length, days: days.filter((_, d) => d * dailyPerDay < rows.length) };
 }
 

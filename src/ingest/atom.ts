@@ -16,8 +16,8 @@ export interface AtomResult {
   totalResults: number | null;
 }
 
-export function parseAtom(xml: string): AtomResult {
-  const parsed = parseXml(xml);
+export function parseAtom(xml: string, options: { trusted?: boolean } = {}): AtomResult {
+  const parsed = parseXml(xml, options.trusted);
   if (!parsed.ok) throw new AppError('upstream', parsed.problem);
   const feed = child(parsed.doc, 'feed');
   if (!feed || typeof feed !== 'object') throw new AppError('upstream', 'not an Atom feed (no <feed> element)');

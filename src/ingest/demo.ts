@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppContext } from '../context.js';
 import { dayOf } from '../clock.js';
-import { countPapers, featurePaper, type PaperInput, refreshPaperCounters, upsertPapers } from '../store/papers.js';
+import { countPapers, featurePapers, type PaperInput, refreshPapersCounters, upsertPapers } from '../store/papers.js';
 import { insertUpvote } from '../store/upvotes.js';
 import { ensureUser, setUserRole, type User } from '../store/users.js';
 import { parseAtom } from './atom.js';
@@ -68,8 +68,8 @@ export function demoLists(today: Date): { lists: DemoList[]; unlisted: PaperInpu
     };
   });
 
-  const atom = (file: string) => parseAtom(readDemo(file)).papers;
-  const oai = (file: string) => parseOai(readDemo(file)).records.flatMap((r) => (r.result?.ok ? [r.result.paper] : []));
+  const atom = (file: string) => parseAtom(readDemo(file), { trusted: true }).papers;
+  const oai = (file: string) => parseOai(readDemo(file), { trusted: true }).records.flatMap((r) => (r.result?.ok ? [r.result.paper] : []));
   const recent = atom('atom-cs-ai-lg-2026.xml');
   const transformer = atom('atom-transformer-2026.xml');
   const testing = atom('atom-testing-2026.xml');
@@ -112,29 +112,35 @@ export async function loadDemo(ctx: AppContext): Promise<DemoSummary> {
   const members: User[] = [];
   for (const name of MEMBERS) members.push(await ensureUser(db, `${name}@demo.invalid`, 'member', nowIso));
   if (members[0].role === 'member') await setUserRole(db, members[0].id, 'curator'); // "ak" curates, as on the reference page
-  let upvotes = 0;
   const all = [...lists.flatMap((l) => l.papers), ...unlisted];
   await db.transaction().execute(async (trx) => {
     await upsertPapers(trx, all, nowIso);
   });
+  const features: Parameters<typeof featurePapers>[1] = [];
+  const votes: Array<{ userId: number; paperId: string; at: string }> = [];
   for (const list of lists) {
-    await db.transaction().execute(async (trx) => {
-      for (const [position, paper] of list.papers.entries()) {
-        const submitter = list === lists[0] ? members[0] : members[Math.floor(unit(`by:${paper.id}`) * members.length)];
-        const at = clampToNow(Date.parse(`${list.day}T07:00:00Z`) + position * 4 * 60_000, now);
-        await featurePaper(trx, { paperId: paper.id, day: list.day, submittedBy: submitter.id, submittedAt: at });
-        // A few papers draw most of the votes, as on the real page.
-        const share = unit(paper.id) ** 2.5;
-        const voters = Math.round(share * members.length);
-        for (let v = 0; v < voters; v++) {
-          const voter = members[(v + Math.floor(unit(`v:${paper.id}`) * members.length)) % members.length];
-          await insertUpvote(trx, voter.id, paper.id, clampToNow(Date.parse(`${list.day}T08:00:00Z`) + v * 47 * 60_000, now));
-          upvotes++;
-        }
-        await refreshPaperCounters(trx, paper.id, nowIso);
+    for (const [position, paper] of list.papers.entries()) {
+      const submitter = list === lists[0] ? members[0] : members[Math.floor(unit(`by:${paper.id}`) * members.length)];
+      const submittedAt = clampToNow(Date.parse(`${list.day}T07:00:00Z`) + position * 4 * 60_000, now);
+      features.push({ paperId: paper.id, day: list.day, submittedBy: submitter.id, submittedAt });
+      // A few papers draw most of the votes, as on the real page.
+      const voters = Math.round(unit(paper.id) ** 2.5 * members.length);
+      for (let v = 0; v < voters; v++) {
+        const voter = members[(v + Math.floor(unit(`v:${paper.id}`) * members.length)) % members.length];
+        votes.push({ userId: voter.id, paperId: paper.id, at: clampToNow(Date.parse(`${list.day}T08:00:00Z`) + v * 47 * 60_000, now) });
       }
-    });
+    }
   }
+  await db.transaction().execute(async (trx) => {
+    await featurePapers(trx, features);
+    for (const v of votes) await insertUpvote(trx, v.userId, v.paperId, v.at);
+    await refreshPapersCounters(
+      trx,
+      features.map((f) => f.paperId),
+      nowIso,
+    );
+  });
+  const upvotes = votes.length;
   ctx.log.info({ papers: all.length, lists: lists.length }, 'demo corpus loaded');
   return { papers: all.length, lists: lists.length, upvotes };
 }

@@ -24,8 +24,8 @@ export interface OaiPage {
   cursor: number | null;
 }
 
-export function parseOai(xml: string): OaiPage {
-  const parsed = parseXml(xml);
+export function parseOai(xml: string, options: { trusted?: boolean } = {}): OaiPage {
+  const parsed = parseXml(xml, options.trusted);
   if (!parsed.ok) throw new AppError('upstream', parsed.problem);
   const doc = parsed.doc;
   const root = child(doc, 'OAI-PMH');

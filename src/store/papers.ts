@@ -339,6 +339,35 @@ export async function touchPaper(db: Db, id: string, now: string): Promise<void>
   await db.updateTable('papers').set({ changed_at: now }).where('id', '=', id).execute();
 }
 
+/** Puts many papers on daily lists at once (imports, demo, benchmarks); papers already listed keep their day. */
+export async function featurePapers(
+  db: Db,
+  features: Array<{ paperId: string; day: string; submittedBy: number | null; submittedAt: string }>,
+): Promise<void> {
+  for (let i = 0; i < features.length; i += 500) {
+    await db
+      .insertInto('daily_features')
+      .values(features.slice(i, i + 500).map((f) => ({ paper_id: f.paperId, day: f.day, submitted_by: f.submittedBy, submitted_at: f.submittedAt })))
+      .onConflict((oc) => oc.column('paper_id').doNothing())
+      .execute();
+  }
+}
+
+/** Recounts the denormalised upvote and comment counters of many papers in one statement per 500. */
+export async function refreshPapersCounters(db: Db, ids: string[], now: string): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) {
+    await db
+      .updateTable('papers')
+      .set({
+        upvotes: sql<number>`(select count(*) from upvotes where upvotes.paper_id = papers.id)`,
+        num_comments: sql<number>`(select count(*) from comments where comments.paper_id = papers.id and comments.hidden = 0 and comments.deleted = 0)`,
+        changed_at: now,
+      })
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+  }
+}
+
 /** Recounts the denormalised upvote and comment counters of one paper from their tables. */
 export async function refreshPaperCounters(db: Db, id: string, now: string): Promise<void> {
   await db
