@@ -3,7 +3,7 @@
 import type { AppContext } from '../context.js';
 import { getScoreRow } from '../store/signals.js';
 import { getPaper } from '../store/papers.js';
-import { type StoredSignals, type WindowName, WINDOW_NAMES, scoreTerms } from './formula.js';
+import { type WindowName, WINDOW_NAMES, decodeSignals, scoreTerms } from './formula.js';
 import { weightsOf } from './recompute.js';
 
 export interface TrendingTerm {
@@ -30,7 +30,7 @@ export async function explainTrending(ctx: AppContext, paperId: string, window: 
   if (!WINDOW_NAMES.includes(window)) window = 'week';
   const [row, paper] = await Promise.all([getScoreRow(ctx.store.db, paperId), getPaper(ctx.store.db, paperId)]);
   if (!row || !paper || paper.hidden) return null;
-  const signals = JSON.parse(row.terms) as StoredSignals;
+  const { signals } = decodeSignals(row.terms);
   const { score, terms } = scoreTerms(signals[window], weightsOf(ctx));
   return { score, terms, computedAt: row.computed_at, window, halfLifeHours: ctx.config.PAPERBOY_TRENDING_HALF_LIFE_HOURS };
 }

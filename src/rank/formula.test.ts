@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decay, emptySignals, parseWeights, scoreTerms, starVelocity, voteWeights, windowSignals } from './formula.js';
+import { decay, decodeSignals, emptySignals, encodeSignals, historyOnAxis, parseWeights, scoreTerms, starVelocity, upvoteHistory, voteWeights, windowSignals } from './formula.js';
 
 const H = 3_600_000;
 const D = 24 * H;
@@ -111,4 +111,20 @@ test('window signals: each event decays by its age and counts only in windows it
   assert.equal(s.day.commentCount, 0);
   assert.equal(s.week.comments, 0.5);
   assert.equal(s.day.views, 8);
+});
+
+test('upvote history: votes per day over 30 days, stored compactly and laid out on any later axis', () => {
+  const old = T0 - 400 * D;
+  const votes = [T0 - 40 * D, T0 - 2 * D, T0 - 2 * D + H, T0 - H].map((at) => ({ at, voterCreatedAt: old }));
+  const h = upvoteHistory(votes, T0);
+  assert.deepEqual(h, { from: '2026-11-18', counts: [2, 0, 1] }, 'the 40-day-old vote is outside; leading empty days trimmed');
+  assert.deepEqual(historyOnAxis(h, T0, 5), [0, 0, 2, 0, 1]);
+  // Read a day later: everything moves one day to the left.
+  assert.deepEqual(historyOnAxis(h, T0 + D, 5), [0, 2, 0, 1, 0]);
+  assert.equal(upvoteHistory([], T0), undefined);
+  const s = windowSignals({ votes, comments: [], views: [], stars: [] }, T0, 36);
+  const back = decodeSignals(encodeSignals(s, h));
+  assert.deepEqual(back.history, h);
+  assert.equal(back.signals.week.upvoteCount, 3);
+  assert.equal(back.signals.week.upvotes, Math.round(s.week.upvotes * 10_000) / 10_000);
 });

@@ -218,3 +218,63 @@ export function isEmpty(s: StoredSignals): boolean {
   const m = s.month;
   return m.upvoteCount === 0 && m.commentCount === 0 && m.viewCount === 0 && s.day.starsPerDay === 0 && s.week.starsPerDay === 0 && m.starsPerDay === 0;
 }
+
+// ---- the stored form -------------------------------------------------------------------------
+// A full pass writes one row per paper with signals (up to a million), so the stored JSON is
+// compact: per window [upvotes, upvoteCount, comments, commentCount, starsPerDay, views, viewCount],
+// plus the paper's upvotes per day over the last 30 days for the sparklines on /trending.
+
+export interface UpvoteHistory {
+  /** The UTC day of counts[0]. */
+  from: string;
+  counts: number[];
+}
+
+const FIELDS = ['upvotes', 'upvoteCount', 'comments', 'commentCount', 'starsPerDay', 'views', 'viewCount'] as const;
+const r4 = (x: number) => Math.round(x * 10_000) / 10_000;
+
+export function encodeSignals(s: StoredSignals, history?: UpvoteHistory): string {
+  const w = (x: WindowSignals) => FIELDS.map((f) => r4(x[f]));
+  return JSON.stringify({ d: w(s.day), w: w(s.week), m: w(s.month), ...(history ? { h: [history.from, ...history.counts] } : {}) });
+}
+
+export function decodeSignals(json: string): { signals: StoredSignals; history?: UpvoteHistory } {
+  const o = JSON.parse(json) as { d?: number[]; w?: number[]; m?: number[]; h?: [string, ...number[]] };
+  const w = (a: number[] | undefined): WindowSignals => {
+    const out = emptySignals();
+    FIELDS.forEach((f, i) => (out[f] = Number(a?.[i] ?? 0)));
+    return out;
+  };
+  const history = o.h ? { from: String(o.h[0]), counts: o.h.slice(1).map(Number) } : undefined;
+  return { signals: { day: w(o.d), week: w(o.w), month: w(o.m) }, history };
+}
+
+/** Upvotes per UTC day over the `days` days ending with `now`'s day, leading empty days trimmed. */
+export function upvoteHistory(votes: readonly Vote[], now: number, days = 30): UpvoteHistory | undefined {
+  const first = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), new Date(now).getUTCDate()) - (days - 1) * 86_400_000;
+  const counts = new Array<number>(days).fill(0);
+  let any = false;
+  for (const v of votes) {
+    const i = Math.floor((v.at - first) / 86_400_000);
+    if (i >= 0 && i < days) {
+      counts[i]++;
+      any = true;
+    }
+  }
+  if (!any) return undefined;
+  const start = counts.findIndex((c) => c > 0);
+  return { from: new Date(first + start * 86_400_000).toISOString().slice(0, 10), counts: counts.slice(start) };
+}
+
+/** A history laid out on the `days` days ending with `now`'s day (zeros where nothing is known). */
+export function historyOnAxis(h: UpvoteHistory | undefined, now: number, days: number): number[] {
+  const out = new Array<number>(days).fill(0);
+  if (!h) return out;
+  const today = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), new Date(now).getUTCDate());
+  const offset = Math.round((Date.parse(`${h.from}T00:00:00Z`) - (today - (days - 1) * 86_400_000)) / 86_400_000);
+  h.counts.forEach((c, i) => {
+    const j = offset + i;
+    if (j >= 0 && j < days) out[j] = c;
+  });
+  return out;
+}

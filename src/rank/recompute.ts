@@ -9,12 +9,13 @@ import {
   reposOfPapers,
   starSamplesSince,
   streamVotesSince,
+  voterCreatedTimes,
   viewsSince,
   votesOfPaper,
   writeFullPass,
   writePaperScore,
 } from '../store/signals.js';
-import { type PaperEvents, type StarSample, type StoredSignals, type Vote, type Weights, WINDOW_MS, isEmpty, parseWeights, scoreTerms, windowSignals } from './formula.js';
+import { type PaperEvents, type StarSample, type StoredSignals, type UpvoteHistory, type Vote, type Weights, WINDOW_MS, encodeSignals, isEmpty, parseWeights, scoreTerms, upvoteHistory, windowSignals } from './formula.js';
 
 const DAY = 86_400_000;
 /** How far back signals are read: the longest window, plus a week of star history for its base sample. */
@@ -25,13 +26,13 @@ export function weightsOf(ctx: AppContext): Weights {
 }
 
 /** The row stored for a paper: its score in each window and its signals (for explanations). */
-export function scoreRow(paperId: string, signals: StoredSignals, weights: Weights): ScoreRow {
+export function scoreRow(paperId: string, signals: StoredSignals, weights: Weights, history?: UpvoteHistory): ScoreRow {
   return {
     paper_id: paperId,
     score_day: scoreTerms(signals.day, weights).score,
     score: scoreTerms(signals.week, weights).score,
     score_month: scoreTerms(signals.month, weights).score,
-    terms: JSON.stringify(signals),
+    terms: encodeSignals(signals, history),
   };
 }
 
@@ -39,6 +40,8 @@ export interface FullPassResult {
   papers: number;
   votes: number;
   ms: number;
+  /** Where the time went: reading the small signals, streaming and scoring votes, writing scores. */
+  stages: { readMs: number; scoreMs: number; writeMs: number };
 }
 
 /** Recomputes every paper's score as of now. */
@@ -62,33 +65,42 @@ export async function recomputeAll(ctx: AppContext): Promise<FullPassResult> {
   const repoOf = new Map<string, string>();
   if (samples.size) for (const r of await reposOfPapers(db)) if (samples.has(r.github_repo)) repoOf.set(r.id, r.github_repo);
 
+  const voters = await voterCreatedTimes(db);
+  const read = Date.now();
+
   const rows: ScoreRow[] = [];
   const done = new Set<string>();
   const finish = (paperId: string, votes: Vote[]) => {
     done.add(paperId);
     const events: PaperEvents = { votes, comments: comments.get(paperId) ?? [], views: views.get(paperId) ?? [], stars: starsOf(repoOf.get(paperId)) };
     const signals = windowSignals(events, now, H);
-    if (!isEmpty(signals)) rows.push(scoreRow(paperId, signals, weights));
+    if (!isEmpty(signals)) rows.push(scoreRow(paperId, signals, weights, upvoteHistory(votes, now)));
   };
   const starsOf = (repo: string | undefined) => (repo ? (samples.get(repo) ?? []) : []);
 
   let current: string | undefined;
   let votes: Vote[] = [];
   let voteCount = 0;
-  for await (const v of streamVotesSince(db, since)) {
-    voteCount++;
-    if (v.paper_id !== current) {
-      if (current !== undefined) finish(current, votes);
-      current = v.paper_id;
-      votes = [];
+  for await (const page of streamVotesSince(ctx.store, since)) {
+    for (const v of page) {
+      voteCount++;
+      if (v.paper_id !== current) {
+        if (current !== undefined) finish(current, votes);
+        current = v.paper_id;
+        votes = [];
+      }
+      const voterCreatedAt = voters.get(Number(v.user_id));
+      if (voterCreatedAt === undefined) continue; // a suspended account
+      votes.push({ at: Date.parse(v.at), voterCreatedAt });
     }
-    votes.push({ at: Date.parse(v.at), voterCreatedAt: Date.parse(v.voter_created_at) });
   }
   if (current !== undefined) finish(current, votes);
   for (const id of new Set([...comments.keys(), ...views.keys(), ...repoOf.keys()])) if (!done.has(id)) finish(id, []);
 
-  await writeFullPass(db, rows, passStart);
-  const result = { papers: rows.length, votes: voteCount, ms: Date.now() - started };
+  const scored = Date.now();
+  await writeFullPass(ctx.store, rows, passStart);
+  const end = Date.now();
+  const result = { papers: rows.length, votes: voteCount, ms: end - started, stages: { readMs: read - started, scoreMs: scored - read, writeMs: end - scored } };
   ctx.log.info(result, 'trending recomputed');
   return result;
 }
@@ -105,9 +117,10 @@ export async function recomputePaper(ctx: AppContext, paperId: string): Promise<
     reposOfPapers(db, [paperId]),
   ]);
   const stars = repos.length ? await starSamplesSince(db, since, [repos[0].github_repo]) : [];
+  const voteList = votes.map((v) => ({ at: Date.parse(v.at), voterCreatedAt: Date.parse(v.voter_created_at) }));
   const signals = windowSignals(
     {
-      votes: votes.map((v) => ({ at: Date.parse(v.at), voterCreatedAt: Date.parse(v.voter_created_at) })),
+      votes: voteList,
       comments: comments.map((c) => Date.parse(c.created_at)),
       views: views.map((v) => ({ day: v.day, count: Number(v.count) })),
       stars: stars.map((s) => ({ at: Date.parse(s.at), stars: Number(s.stars) })),
@@ -115,7 +128,7 @@ export async function recomputePaper(ctx: AppContext, paperId: string): Promise<
     now,
     ctx.config.PAPERBOY_TRENDING_HALF_LIFE_HOURS,
   );
-  await writePaperScore(db, paperId, isEmpty(signals) ? null : scoreRow(paperId, signals, weightsOf(ctx)), new Date(now).toISOString());
+  await writePaperScore(db, paperId, isEmpty(signals) ? null : scoreRow(paperId, signals, weightsOf(ctx), upvoteHistory(voteList, now)), new Date(now).toISOString());
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {

@@ -3,7 +3,7 @@
 // itself lives in src/rank/formula.ts; this file only moves rows.
 import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
 import type { Database } from './schema.js';
-import { dialectOf } from './db.js';
+import type { Store } from './db.js';
 import type { GithubReposTable } from './tables/signals.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -13,50 +13,59 @@ type Db = Kysely<Database> | Transaction<Database>;
 export interface VoteRow {
   paper_id: string;
   at: string;
-  voter_created_at: string;
-  user_id?: number;
+  user_id: number;
 }
 
 /**
- * Every upvote since `since`, grouped by paper and in time order within a paper (what the vote-ring
- * rule needs), streamed so that ten million votes never sit in memory. Votes of suspended accounts
- * do not count. Do not run other queries on `db` while iterating (SQLite has one connection).
+ * Every upvote since `since`, in pages, grouped by paper and in time order within a paper (what the vote-ring
+ * rule needs), streamed from the (paper_id, created_at, user_id) index so that ten million votes
+ * never sit in memory. Voters are looked up by the caller (voterCreatedTimes). Do not run other
+ * queries on `db` while iterating (SQLite has one connection).
  */
-export async function* streamVotesSince(db: Kysely<Database>, since: string): AsyncIterable<VoteRow> {
-  const base = () =>
-    db
-      .selectFrom('upvotes as v')
-      .innerJoin('users as u', 'u.id', 'v.user_id')
-      .select(['v.paper_id', 'v.created_at as at', 'u.created_at as voter_created_at', 'v.user_id'])
-      .where('v.created_at', '>=', since)
-      .where('u.suspended', '=', 0)
-      .orderBy('v.paper_id')
-      .orderBy('v.created_at')
-      .orderBy('v.user_id');
-  if (dialectOf(db) === 'sqlite') {
-    // better-sqlite3 iterates a statement row by row: constant memory, no round trips.
-    for await (const r of base().stream(4096)) yield r;
-    return;
+export async function* streamVotesSince(store: Store, since: string): AsyncIterable<VoteRow[]> {
+  if (store.sqlite) {
+    // Keyset pages read straight from the covering index, as arrays (five times faster than the
+    // query builder for ten million rows). No statement stays open between pages, so the web
+    // requests that share this connection run in between instead of failing or waiting.
+    const first = store.sqlite.prepare('select paper_id, created_at, user_id from upvotes where +created_at >= ? order by paper_id, created_at, user_id limit ?').raw();
+    const next = store.sqlite
+      .prepare('select paper_id, created_at, user_id from upvotes where +created_at >= ? and (paper_id, created_at, user_id) > (?, ?, ?) order by paper_id, created_at, user_id limit ?')
+      .raw();
+    const PAGE = 50_000;
+    let page = first.all(since, PAGE) as Array<[string, string, number]>;
+    for (;;) {
+      yield page.map(([paper_id, at, user_id]) => ({ paper_id, at, user_id }));
+      if (page.length < PAGE) return;
+      const [p, a, u] = page[page.length - 1];
+      await new Promise((resolve) => setImmediate(resolve));
+      page = next.all(since, p, a, u, PAGE) as Array<[string, string, number]>;
+    }
   }
   // PostgreSQL streaming needs a cursor library; keyset pages do the same with plain queries.
-  let after: { paper_id: string; at: string; user_id: number } | undefined;
+  const base = () => store.db.selectFrom('upvotes').select(['paper_id', 'created_at as at', 'user_id']).where('created_at', '>=', since).orderBy('paper_id').orderBy('created_at').orderBy('user_id');
+  let after: VoteRow | undefined;
   for (;;) {
     let q = base();
-    if (after) q = q.where(sql<boolean>`(v.paper_id, v.created_at, v.user_id) > (${after.paper_id}, ${after.at}, ${after.user_id})`);
+    if (after) q = q.where(sql<boolean>`(paper_id, created_at, user_id) > (${after.paper_id}, ${after.at}, ${after.user_id})`);
     const page = await q.limit(20_000).execute();
-    for (const r of page) yield r;
+    yield page.map((r) => ({ paper_id: r.paper_id, at: r.at, user_id: Number(r.user_id) }));
     if (page.length < 20_000) return;
-    const last = page[page.length - 1];
-    after = { paper_id: last.paper_id, at: last.at, user_id: Number(last.user_id) };
+    after = page[page.length - 1];
   }
 }
 
+/** When each account that may vote was created (suspended accounts are left out: their votes do not count). */
+export async function voterCreatedTimes(db: Db): Promise<Map<number, number>> {
+  const rows = await db.selectFrom('users').select(['id', 'created_at']).where('suspended', '=', 0).execute();
+  return new Map(rows.map((r) => [Number(r.id), Date.parse(r.created_at)]));
+}
+
 /** One paper's upvotes since `since`, in time order (the incremental update). */
-export async function votesOfPaper(db: Db, paperId: string, since: string): Promise<VoteRow[]> {
+export async function votesOfPaper(db: Db, paperId: string, since: string): Promise<Array<{ at: string; voter_created_at: string }>> {
   return db
     .selectFrom('upvotes as v')
     .innerJoin('users as u', 'u.id', 'v.user_id')
-    .select(['v.paper_id', 'v.created_at as at', 'u.created_at as voter_created_at'])
+    .select(['v.created_at as at', 'u.created_at as voter_created_at'])
     .where('v.paper_id', '=', paperId)
     .where('v.created_at', '>=', since)
     .where('u.suspended', '=', 0)
@@ -112,32 +121,51 @@ const BATCHES_PER_TX = 20; // short transactions, so upvotes are never blocked b
  * update after the pass began is newer than what the pass read, so it is kept; rows the pass did
  * not produce (no signals left in any window) are removed.
  */
-export async function writeFullPass(db: Kysely<Database>, rows: ScoreRow[], passStart: string): Promise<void> {
-  for (let i = 0; i < rows.length; i += SCORE_BATCH * BATCHES_PER_TX) {
-    await db.transaction().execute(async (tx) => {
-      const end = Math.min(rows.length, i + SCORE_BATCH * BATCHES_PER_TX);
-      for (let j = i; j < end; j += SCORE_BATCH) {
-        const chunk = rows.slice(j, Math.min(end, j + SCORE_BATCH)).map((r) => ({ ...r, computed_at: passStart }));
-        await tx
-          .insertInto('trending_scores')
-          .values(chunk)
-          .onConflict((oc) =>
-            oc
-              .column('paper_id')
-              .doUpdateSet((eb) => ({
-                score: eb.ref('excluded.score'),
-                score_day: eb.ref('excluded.score_day'),
-                score_month: eb.ref('excluded.score_month'),
-                terms: eb.ref('excluded.terms'),
-                computed_at: eb.ref('excluded.computed_at'),
-              }))
-              .where('trending_scores.computed_at', '<', passStart),
-          )
-          .execute();
+export async function writeFullPass(store: Store, rows: ScoreRow[], passStart: string): Promise<void> {
+  if (store.sqlite) {
+    // A million rows: one prepared statement, short transactions (so upvotes are never blocked
+    // behind a full pass for long), no query building per row.
+    const upsert = store.sqlite.prepare(`insert into trending_scores (paper_id, score, score_day, score_month, terms, computed_at) values (?, ?, ?, ?, ?, ?)
+      on conflict (paper_id) do update set score = excluded.score, score_day = excluded.score_day, score_month = excluded.score_month,
+      terms = excluded.terms, computed_at = excluded.computed_at where trending_scores.computed_at < excluded.computed_at`);
+    const chunk = store.sqlite.transaction((from: number, to: number) => {
+      for (let i = from; i < to; i++) {
+        const r = rows[i];
+        upsert.run(r.paper_id, r.score, r.score_day, r.score_month, r.terms, passStart);
       }
     });
+    for (let i = 0; i < rows.length; i += 5000) {
+      chunk(i, Math.min(rows.length, i + 5000));
+      // Let requests and the event loop in between chunks.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  } else {
+    for (let i = 0; i < rows.length; i += SCORE_BATCH * BATCHES_PER_TX) {
+      await store.db.transaction().execute(async (tx) => {
+        const end = Math.min(rows.length, i + SCORE_BATCH * BATCHES_PER_TX);
+        for (let j = i; j < end; j += SCORE_BATCH) {
+          const chunk = rows.slice(j, Math.min(end, j + SCORE_BATCH)).map((r) => ({ ...r, computed_at: passStart }));
+          await tx
+            .insertInto('trending_scores')
+            .values(chunk)
+            .onConflict((oc) =>
+              oc
+                .column('paper_id')
+                .doUpdateSet((eb) => ({
+                  score: eb.ref('excluded.score'),
+                  score_day: eb.ref('excluded.score_day'),
+                  score_month: eb.ref('excluded.score_month'),
+                  terms: eb.ref('excluded.terms'),
+                  computed_at: eb.ref('excluded.computed_at'),
+                }))
+                .where('trending_scores.computed_at', '<', passStart),
+            )
+            .execute();
+        }
+      });
+    }
   }
-  await db.deleteFrom('trending_scores').where('computed_at', '<', passStart).execute();
+  await store.db.deleteFrom('trending_scores').where('computed_at', '<', passStart).execute();
 }
 
 /** Writes one paper's score (or removes it when `row` is null). */

@@ -21,14 +21,20 @@ export interface TrendingQuery {
 /** The score column of each window (`score` is the week, the default other parts read). */
 export const scoreColumn = { day: 'score_day', week: 'score', month: 'score_month' } as const;
 
-export async function trendingPapers(db: Kysely<Database>, q: TrendingQuery): Promise<Array<Paper & { score: number }>> {
+/** A trending paper: its score in the window and its stored signals (decode with src/rank/formula.ts decodeSignals). */
+export type TrendingPaper = Paper & { score: number; signals?: string };
+
+export async function trendingPapers(db: Kysely<Database>, q: TrendingQuery): Promise<TrendingPaper[]> {
   if (q.ids && !q.ids.length) return [];
   const col = `t.${scoreColumn[q.window] ?? 'score'}` as const;
   let query = db
     .selectFrom('trending_scores as t')
-    .innerJoin('papers as p', 'p.id', 't.paper_id')
+    // A cross join with the condition in WHERE makes SQLite walk the score index first (the best
+    // papers) and look each paper up, instead of scanning every paper and sorting.
+    .crossJoin('papers as p')
+    .whereRef('p.id', '=', 't.paper_id')
     .selectAll('p')
-    .select(`${col} as trending_score` as 't.score as trending_score')
+    .select([`${col} as trending_score` as 't.score as trending_score', 't.terms as trending_terms'])
     .where(col as 't.score', '>', 0)
     .where('p.hidden', '=', 0);
   if (q.category) query = query.where('p.id', 'in', db.selectFrom('paper_categories').select('paper_id').where('category', '=', q.category));
@@ -42,11 +48,11 @@ export async function trendingPapers(db: Kysely<Database>, q: TrendingQuery): Pr
   }
   const rows = await query
     .orderBy(col as 't.score', 'desc')
-    .orderBy('p.id')
+    .orderBy('t.paper_id', 'desc')
     .limit(q.limit)
     .offset(q.offset ?? 0)
     .execute();
-  return rows.map((r) => ({ ...paperFromRow(r), score: Number(r.trending_score) }));
+  return rows.map(({ trending_score, trending_terms, ...r }) => ({ ...paperFromRow(r), score: Number(trending_score), signals: trending_terms }));
 }
 
 /** The trending score of each of `ids` in a window (absent: no score, i.e. 0). For sort=trending. */

@@ -135,7 +135,7 @@ test('a full pass never overwrites a score the incremental update wrote after th
   const passStart = iso(ctx, 1000);
   await ctx.store.db.insertInto('trending_scores').values({ paper_id: 'P', score: 9, score_day: 9, score_month: 9, terms: '{}', computed_at: ctx.clock.now().toISOString() }).execute();
   await ctx.store.db.insertInto('trending_scores').values({ paper_id: 'Q', score: 5, score_day: 5, score_month: 5, terms: '{}', computed_at: iso(ctx, 60_000) }).execute();
-  await writeFullPass(ctx.store.db, [{ paper_id: 'P', score: 1, score_day: 1, score_month: 1, terms: '{}' }], passStart);
+  await writeFullPass(ctx.store, [{ paper_id: 'P', score: 1, score_day: 1, score_month: 1, terms: '{}' }], passStart);
   assert.equal((await getScoreRow(ctx.store.db, 'P'))?.score, 9);
   assert.equal(await getScoreRow(ctx.store.db, 'Q'), undefined, 'a stale row the pass did not produce is removed');
 });

@@ -10,7 +10,8 @@ import { type TrendingWindow, trendingPapers } from '../../store/trending.js';
 import { html } from '../../web/views/html.js';
 import { layout } from '../../web/views/layout.js';
 import { paperItem } from '../../web/views/paper-item.js';
-import { dailyUpvoteSeries, sparkline } from '../chart.js';
+import { sparkline } from '../chart.js';
+import { decodeSignals, historyOnAxis } from '../formula.js';
 
 const PAGE_SIZE = 30;
 const WINDOWS: Array<[TrendingWindow, string]> = [
@@ -77,7 +78,10 @@ export function trendingPage(ctx: AppContext) {
     });
     const more = papers.length > PAGE_SIZE;
     const shown = papers.slice(0, PAGE_SIZE);
-    const [series, voted] = await Promise.all([dailyUpvoteSeries(ctx, shown.map((p) => p.id), SPARK_DAYS[f.window]), upvotedBy(ctx, request.viewer, shown.map((p) => p.id))]);
+    const voted = await upvotedBy(ctx, request.viewer, shown.map((p) => p.id));
+    // The upvotes per day come with the score (the full pass and the incremental update store them).
+    const now = ctx.clock.now().getTime();
+    const series = new Map(shown.map((p) => [p.id, historyOnAxis(p.signals ? decodeSignals(p.signals).history : undefined, now, SPARK_DAYS[f.window])]));
     const csrf = request.viewer ? request.csrfToken : undefined;
     const days = SPARK_DAYS[f.window];
     const label = WINDOWS.find(([w]) => w === f.window)![1];
