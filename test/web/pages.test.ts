@@ -149,7 +149,7 @@ describe('caching', () => {
 
   test('the cached page changes as soon as its data changes (upvote seen by anonymous readers)', async () => {
     const reader = anonymous(ctx);
-    const count = (body: string) => Number(/data-paper="2411\.00002"[\s\S]*?▲<\/span> (\d+)/.exec(body)?.[1]);
+    const count = (body: string) => Number(/data-paper="2411\.00002"[\s\S]*?upvotes:<\/span> (\d+)/.exec(body)?.[1]);
     const beforeVotes = count((await get(app, '/papers/date/2026-11-20', reader)).body);
     const voter = await signedIn(ctx, 'cache@example.org');
     await post(app, '/papers/2411.00002/upvote', voter, { want: '1' });

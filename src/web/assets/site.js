@@ -30,7 +30,6 @@
     post(form)
       .then(function (r) {
         button.setAttribute('aria-pressed', r.upvoted ? 'true' : 'false');
-        button.setAttribute('aria-label', 'Upvote (' + r.upvotes + ' upvotes)');
         var count = button.querySelector('.count');
         if (count) count.textContent = String(r.upvotes);
         want.value = r.upvoted ? '0' : '1';

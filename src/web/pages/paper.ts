@@ -124,8 +124,11 @@ export function paperPage(ctx: AppContext) {
   <h1>${mathText(paper.title)}</h1>
   <p class="authors all">${paper.authors.map((a, i) => html`${i ? ', ' : ''}<a href="/authors/${encodeURIComponent(a)}">${a}</a>`)}</p>
   <div class="actions">
-    ${upvoteButton(paper, viewer ? csrf : undefined, voted.has(paper.id))}
-    ${viewer ? '' : html`<a class="button" href="/signin?next=${encodeURIComponent(`/papers/${paper.id}`)}">Sign in to upvote</a>`}
+    ${
+      viewer
+        ? upvoteButton(paper, csrf, voted.has(paper.id))
+        : html`<a class="button" href="/signin?next=${encodeURIComponent(`/papers/${paper.id}`)}"><span aria-hidden="true">▲</span> ${paper.upvotes} · Sign in to upvote</a>`
+    }
     ${links.map(([label, url]) => html`<a class="button" href="${safeUrl(url)}" rel="noopener">${label}</a>`)}
   </div>
 </header>
@@ -152,7 +155,7 @@ ${
   trending
     ? html`<section class="trending" aria-labelledby="trend-h"><h2 id="trend-h">Why it is trending</h2>
   <p>Score ${trending.score.toFixed(2)} (<a href="/about/trending">formula</a>)</p>
-  <ul>${trending.terms.map((t) => html`<li>${t.description}: ${t.value} → +${t.contribution.toFixed(2)}</li>`)}</ul>
+  <ul>${trending.terms.map((t) => html`<li>${t.description} → +${t.contribution.toFixed(2)}</li>`)}</ul>
   ${chart}</section>`
     : chart.value
       ? html`<section class="trending">${chart}</section>`

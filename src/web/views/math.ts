@@ -53,12 +53,12 @@ export function splitMath(text: string): Array<{ math: false; text: string } | {
   return parts;
 }
 
-/** Plain text with math, as safe HTML. */
-export function mathText(text: string): SafeHtml {
+/** Plain text with math, as safe HTML. `inline` renders display math inline (list excerpts). */
+export function mathText(text: string, options: { inline?: boolean } = {}): SafeHtml {
   if (!text.includes('$') && !text.includes('\\')) return raw(escapeHtml(text));
   return raw(
     splitMath(text)
-      .map((p) => (p.math ? renderTex(p.tex, p.display) : escapeHtml(p.text.replace(/\\\$/g, '$'))))
+      .map((p) => (p.math ? renderTex(p.tex, p.display && !options.inline) : escapeHtml(p.text.replace(/\\\$/g, '$'))))
       .join(''),
   );
 }

@@ -39,11 +39,11 @@ export function authorList(authors: string[], shown = 3): SafeHtml {
 
 export function upvoteButton(p: Pick<Paper, 'id' | 'upvotes'>, csrf: string | undefined, upvoted: boolean, signInToVote = false): SafeHtml {
   if (csrf === undefined && signInToVote)
-    return html`<a class="votes" href="/signin?next=${encodeURIComponent(`/papers/${p.id}`)}" aria-label="Sign in to upvote (${p.upvotes} upvotes)"><span aria-hidden="true">▲</span> ${p.upvotes}</a>`;
+    return html`<a class="votes" href="/signin?next=${encodeURIComponent(`/papers/${p.id}`)}"><span aria-hidden="true">▲</span><span class="visually-hidden">Sign in to upvote; upvotes:</span> ${p.upvotes}</a>`;
   if (csrf === undefined) return html`<span class="votes" title="upvotes"><span aria-hidden="true">▲</span> ${p.upvotes}</span>`;
   return html`<form class="upvote" method="post" action="/papers/${p.id}/upvote">
     <input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="want" value="${upvoted ? '0' : '1'}">
-    <button type="submit" aria-pressed="${upvoted ? 'true' : 'false'}" aria-label="Upvote (${p.upvotes} upvotes)"><span aria-hidden="true">▲</span><span class="count">${p.upvotes}</span></button>
+    <button type="submit" aria-pressed="${upvoted ? 'true' : 'false'}"><span aria-hidden="true">▲</span><span class="visually-hidden">Upvote; upvotes:</span> <span class="count">${p.upvotes}</span></button>
   </form>`;
 }
 
@@ -58,7 +58,7 @@ export function paperItem(p: Paper, o: PaperItemOptions = {}): SafeHtml {
   <div class="body">
   <h2><a href="/papers/${p.id}">${o.titleHtml ?? mathText(p.title)}</a></h2>
   <p class="authors">${authorList(p.authors)}</p>
-  <p class="abstract">${o.abstractHtml ?? mathText(excerpt(p.abstract, o.abstractLength ?? 280))}</p>
+  <p class="abstract">${o.abstractHtml ?? mathText(excerpt(p.abstract, o.abstractLength ?? 280), { inline: true })}</p>
   <p class="meta">${categoryChips(p.categories)}${
     code
       ? html`<a class="code" href="${/^https?:\/\//i.test(code) ? code : '#'}" rel="nofollow noopener">code${p.githubStars !== null ? html` · <span title="GitHub stars">★ ${p.githubStars}</span>` : ''}</a>`
