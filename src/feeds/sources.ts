@@ -75,7 +75,7 @@ async function itemsOf(ctx: AppContext, req: FeedRequest): Promise<Loaded> {
     case 'category': {
       const cat = req.arg ?? '';
       if (!/^[A-Za-z-]+(\.[A-Za-z-]+)?$/.test(cat)) throw badRequest('category must look like cs.LG');
-      return { items: plain(await papersByCategory(db, cat, req.limit)), home: `/search?q=${encodeURIComponent(`cat:${cat}`)}`, description: `Newest papers in ${cat}.` };
+      return { items: plain(await papersByCategory(db, cat, req.limit)), home: `/categories/${encodeURIComponent(cat)}`, description: `Newest papers in ${cat}.` };
     }
     case 'author': {
       const name = (req.arg ?? '').trim();
