@@ -181,12 +181,11 @@ export function* generateKaggleRecords(n: number, seed = 42, options: GenerateOp
   const [ty, tm] = (options.toMonth ?? '2026-10').split('-').map(Number);
   const months = (ty - fy) * 12 + (tm - fm) + 1;
   if (months < 1) throw new Error('toMonth is before fromMonth');
-  const perMonth = Math.ceil(n / months);
-  if (perMonth > 99_999) throw new Error(`at most ${99_999 * months} records fit in ${months} months of new-style ids`);
+  if (Math.ceil(n / months) > 99_999) throw new Error(`at most ${99_999 * months} records fit in ${months} months of new-style ids`);
 
   for (let i = 0; i < n; i++) {
-    const monthIndex = Math.floor(i / perMonth);
-    const seq = (i % perMonth) + 1;
+    const monthIndex = Math.floor((i * months) / n);
+    const seq = i - Math.ceil((monthIndex * n) / months) + 1;
     const year = fy + Math.floor((fm - 1 + monthIndex) / 12);
     const month = ((fm - 1 + monthIndex) % 12) + 1;
     const id = `${String(year % 100).padStart(2, '0')}${String(month).padStart(2, '0')}.${String(seq).padStart(5, '0')}`;
