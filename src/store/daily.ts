@@ -60,3 +60,5 @@ let localChanges = 0;
 export function noteContentChange(): void {
   localChanges++;
 }
+
+export const localChangeCount = () => localChanges;

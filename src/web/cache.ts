@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
-import { contentVersion } from '../store/daily.js';
+import { contentVersion, localChangeCount } from '../store/daily.js';
 
 /** Rendered in place of the CSRF token in cached pages; replaced per request. */
 export const CSRF_SLOT = '__pb_csrf_slot__';
@@ -18,15 +18,31 @@ interface Entry {
   status: number;
 }
 
+// How long the database part of the content version is reused. Writes through this process bump
+// the in-process counter (noteContentChange) and are seen at once; writes by other processes
+// (a separate worker, another web process) show within this time.
+const VERSION_REUSE_MS = 250;
+
 export class PageCache {
   private readonly entries = new Map<string, Entry>();
+  private version: { value: string; at: number; local: number } | null = null;
+
+  private async currentVersion(ctx: AppContext): Promise<string> {
+    const now = Date.now();
+    const local = localChangeCount();
+    const v = this.version;
+    if (v && v.local === local && now - v.at < VERSION_REUSE_MS) return v.value;
+    const value = await contentVersion(ctx.store.db);
+    this.version = { value, at: now, local };
+    return value;
+  }
   constructor(
     private readonly max = 1000,
     private readonly ttlMs = 60_000,
   ) {}
 
   async get(ctx: AppContext, key: string, render: () => Promise<{ body: string; status?: number }>): Promise<Entry> {
-    const version = await contentVersion(ctx.store.db);
+    const version = await this.currentVersion(ctx);
     const now = Date.now(); // real time on purpose: the TTL bounds staleness in wall time
     const hit = this.entries.get(key);
     if (hit && hit.version === version && now - hit.at < this.ttlMs) return hit;
