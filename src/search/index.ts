@@ -47,7 +47,7 @@ export interface SearchIndex {
   /** Papers matching only filters (no text), ranked by date or trending. */
   browse(filters: IndexFilters, o: { limit: number; offset: number; sort: IndexSort; countCap?: number }): Promise<KeywordPage>;
   /** Nearest neighbours of `vector` (unit length) among papers passing `filters`, best first. */
-  vector(vector: Float32Array, model: VectorModel, filters: IndexFilters, k: number): Promise<IndexHit[]>;
+  vector(vector: Float32Array, model: VectorModel, filters: IndexFilters, k: number, o?: { candidates?: number }): Promise<IndexHit[]>;
   /** Exact nearest neighbours by a full scan (the reference for recall measurements). */
   vectorExact(vector: Float32Array, model: VectorModel, k: number): Promise<IndexHit[]>;
   /** Stores vectors (unit length) and records model and dimension beside each. */

@@ -160,6 +160,20 @@ function parseDay(value: string, end: boolean): string | undefined {
 const maxDate = (a: string | undefined, b: string) => (a && a > b ? a : b);
 const minDate = (a: string | undefined, b: string) => (a && a < b ? a : b);
 
+/** Words too common to help when any word may match (all-words queries keep them). */
+export const STOPWORDS = new Set(
+  'a an and are as at be by for from has have how in is it its of on or that the this to was were we what when which why with our these their can using based via than also into such not only new show paper propose proposed results method approach'.split(
+    ' ',
+  ),
+);
+
+/** The query as an any-word query without stopwords (undefined when nothing is left). */
+export function anyWords(q: TextQuery): TextQuery | undefined {
+  const terms = q.terms.filter((t) => !STOPWORDS.has(t));
+  if (!terms.length && !q.phrases.length && !q.authors.length) return undefined;
+  return { ...q, terms, match: 'any' };
+}
+
 /** True when the query has text to match (as opposed to filters only, or nothing). */
 export function hasText(q: ParsedQuery): boolean {
   return q.text.terms.length + q.text.phrases.length + q.text.authors.length > 0;

@@ -10,7 +10,7 @@ import { embedderOf } from './embedder.js';
 import './engines.js';
 import { highlight, markerOf, snippet } from './highlight.js';
 import { type IndexFilters, type IndexHit, type VectorModel, searchIndexOf } from './index.js';
-import { type ParsedQuery, hasFilters, hasText, parseQuery, withoutChip, words } from './query.js';
+import { type ParsedQuery, anyWords, hasFilters, hasText, parseQuery, withoutChip, words } from './query.js';
 
 export type SearchMode = 'hybrid' | 'keyword' | 'semantic';
 export type SearchSort = 'relevance' | 'date' | 'trending';
@@ -24,6 +24,8 @@ export interface SearchOptions {
   since?: string;
   /** Leave out highlights (API callers that render their own). */
   noHighlights?: boolean;
+  /** Wait for the embedding model to load instead of answering from full text meanwhile (CLI, evaluation). */
+  waitForModel?: boolean;
 }
 
 export interface SearchHit {
@@ -36,7 +38,7 @@ export interface SearchHit {
 export interface SearchResult {
   total: number;
   hits: SearchHit[];
-  /** True when `total` is a lower bound (counting stopped at 10,000). */
+  /** True when `total` is a lower bound (counting stops at COUNT_CAP). */
   capped?: boolean;
   /** The mode that actually ran (hybrid asked without vectors runs as keyword). */
   mode?: SearchMode;
@@ -53,6 +55,8 @@ const RRF_K = 60;
 /** Candidates each side contributes to fusion; deeper pages fuse deeper lists. */
 const FUSION_DEPTH = 100;
 const MAX_OFFSET = 1000;
+/** Counting stops here: pages go no deeper, and counting a million matches would cost more than the search. */
+export const COUNT_CAP = 1000;
 
 export async function searchPapers(ctx: AppContext, query: string, opts: SearchOptions): Promise<SearchResult> {
   const limit = Math.max(0, Math.min(200, Math.floor(opts.limit)));
@@ -73,18 +77,19 @@ export async function searchPapers(ctx: AppContext, query: string, opts: SearchO
 
   // Filters only ("cat:cs.CL year:2024"): a listing, no ranking by text.
   if (!hasText(parsed)) {
-    const page = await index.browse({ ...filters, excluded: parsed.text.excluded }, { limit, offset, sort });
+    const page = await index.browse({ ...filters, excluded: parsed.text.excluded }, { limit, offset, sort, countCap: COUNT_CAP });
     return finish(ctx, parsed, page.hits, page.total, { capped: page.capped, mode: 'keyword', noHighlights: opts.noHighlights });
   }
 
-  const semantic = await semanticSide(ctx, parsed, requested);
+  const semantic = await semanticSide(ctx, parsed, requested, opts.waitForModel ?? false);
   const mode: SearchMode = semantic.vector ? requested : 'keyword';
   let relaxed = false;
   const keyword = async (lim: number, off: number, s: SearchSort) => {
-    let page = await index.keyword(parsed.text, filters, { limit: lim, offset: off, sort: s });
-    if (page.total === 0 && parsed.text.terms.length + parsed.text.phrases.length > 1) {
+    let page = await index.keyword(parsed.text, filters, { limit: lim, offset: off, sort: s, countCap: COUNT_CAP });
+    const any = anyWords(parsed.text);
+    if (page.total === 0 && any && parsed.text.terms.length + parsed.text.phrases.length > 1) {
       // Nothing has every word: show what has some of them, best first, and say so.
-      page = await index.keyword({ ...parsed.text, match: 'any' }, filters, { limit: lim, offset: off, sort: s });
+      page = await index.keyword(any, filters, { limit: lim, offset: off, sort: s, countCap: COUNT_CAP });
       relaxed = page.total > 0;
     }
     return page;
@@ -140,13 +145,13 @@ export async function coverage(ctx: AppContext, name: string): Promise<{ embedde
   return c;
 }
 
-async function semanticSide(ctx: AppContext, parsed: ParsedQuery, mode: SearchMode): Promise<SemanticSide> {
+async function semanticSide(ctx: AppContext, parsed: ParsedQuery, mode: SearchMode, wait: boolean): Promise<SemanticSide> {
   if (mode === 'keyword') return {};
   const embedder = embedderOf(ctx);
   if (!embedder) return { notice: 'Semantic search is off on this server; results match your words.' };
   const cov = await coverage(ctx, embedder.name);
   if (cov.embedded === 0) return { notice: 'Semantic search starts when papers have been embedded; results match your words for now.' };
-  if (embedder.ready && !embedder.ready()) {
+  if (!wait && embedder.ready && !embedder.ready()) {
     embedder.warm?.();
     return { notice: 'The semantic model is loading; results match your words for now.' };
   }

@@ -4,8 +4,9 @@ import type { AppContext } from '../context.js';
 import { type Paper, getPaper, getPapers } from '../store/papers.js';
 import { embedderOf } from './embedder.js';
 import './engines.js';
-import { type IndexHit, type SearchIndex, searchIndexOf } from './index.js';
-import { type TextQuery, words } from './query.js';
+import { type IndexFilters, type IndexHit, type SearchIndex, searchIndexOf } from './index.js';
+import { fuse, type SearchMode } from './search.js';
+import { STOPWORDS, type TextQuery, words } from './query.js';
 
 export async function similarPapers(ctx: AppContext, paperId: string, limit: number): Promise<Paper[]> {
   const paper = await getPaper(ctx.store.db, paperId);
@@ -27,18 +28,13 @@ async function similarHits(ctx: AppContext, index: SearchIndex, paper: Paper, li
   return (await index.keyword(q, { categories: [], excludeIds: [paper.id] }, { limit, offset: 0, sort: 'relevance' })).hits;
 }
 
-const STOP = new Set(
-  'a an and are as at be by for from has have in is it its of on or that the this to was were we which with our these their can using based via than also into such not only new show paper propose proposed results method approach'.split(
-    ' ',
-  ),
-);
 
 /** A full-text query of the paper's rarest meaningful words, any of which may match. */
 export async function moreLikeThisQuery(index: SearchIndex, paper: Pick<Paper, 'title' | 'abstract'>, maxTerms = 12): Promise<TextQuery | undefined> {
   const title = new Set(words(paper.title));
   const counts = new Map<string, number>();
   for (const w of words(`${paper.title} ${paper.abstract}`)) {
-    if (w.length < 3 || STOP.has(w) || /^\d+$/.test(w)) continue;
+    if (w.length < 3 || STOPWORDS.has(w) || /^\d+$/.test(w)) continue;
     counts.set(w, (counts.get(w) ?? 0) + (title.has(w) ? 3 : 1));
   }
   const candidates = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40);
@@ -54,4 +50,32 @@ export async function moreLikeThisQuery(index: SearchIndex, paper: Pick<Paper, '
     .map((x) => x.w);
   if (!terms.length) return undefined;
   return { terms, phrases: [], excluded: [], authors: [], match: 'any' };
+}
+
+/**
+ * "More like this" for any text (a pasted abstract, a paper's own text): its distinctive words
+ * through full text, its embedding through the vector index, fused like a hybrid search.
+ */
+export async function moreLikeText(
+  ctx: AppContext,
+  doc: Pick<Paper, 'title' | 'abstract'>,
+  o: { limit: number; mode?: SearchMode; filters?: IndexFilters; maxTerms?: number },
+): Promise<IndexHit[]> {
+  const index = searchIndexOf(ctx);
+  const filters = o.filters ?? { categories: [] };
+  const mode = o.mode ?? 'hybrid';
+  const keyword = async () => {
+    const q = await moreLikeThisQuery(index, doc, o.maxTerms ?? 20);
+    return q ? (await index.keyword(q, filters, { limit: o.limit, offset: 0, sort: 'relevance', countCap: o.limit })).hits : [];
+  };
+  const vector = async () => {
+    const embedder = embedderOf(ctx);
+    if (!embedder) return [];
+    const [v] = await embedder.embed([`${doc.title}. ${doc.abstract}`]);
+    return index.vector(v, { name: embedder.name, dims: v.length }, filters, o.limit);
+  };
+  if (mode === 'keyword') return keyword();
+  if (mode === 'semantic') return vector();
+  const [k, v] = await Promise.all([keyword(), vector()]);
+  return fuse([k, v]).slice(0, o.limit);
 }

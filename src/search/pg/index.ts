@@ -177,7 +177,8 @@ export class PostgresSearchIndex implements SearchIndex {
     return ready;
   }
 
-  async vector(vector: Float32Array, model: VectorModel, filters: IndexFilters, k: number): Promise<IndexHit[]> {
+  /** `o.candidates` sets how many graph neighbours the HNSW walk keeps (hnsw.ef_search). */
+  async vector(vector: Float32Array, model: VectorModel, filters: IndexFilters, k: number, o: { candidates?: number } = {}): Promise<IndexHit[]> {
     if (k <= 0 || !(await this.vectorsAvailable())) return [];
     const dims = vector.length;
     await this.ensureHnsw(dims);
@@ -191,7 +192,8 @@ export class PostgresSearchIndex implements SearchIndex {
     try {
       await client.query('begin');
       // Filters apply after the graph walk; the iterative scan keeps walking until k rows pass them.
-      await client.query(`set local hnsw.ef_search = ${Math.max(EF_SEARCH, Math.min(1000, k * 2))}`);
+      const ef = Math.round(o.candidates ?? Math.max(EF_SEARCH, k * 2));
+      await client.query(`set local hnsw.ef_search = ${Math.max(k, Math.min(1000, ef))}`);
       if (this.iterativeScan) await client.query(`set local hnsw.iterative_scan = relaxed_order`);
       let rows = (
         await client.query<{ id: string; d: number }>(

@@ -1,13 +1,15 @@
 // The SQLite search index: FTS5 (BM25 with field weights, porter stemming) for words, sqlite-vec
 // for vectors. Vectors are searched in two steps, because an exact float scan of a million papers
-// is too slow: a Hamming-distance scan over 1-bit quantized copies (64 bytes per paper at 512 dims)
-// picks candidates, then the full float vectors of those candidates are rescored exactly.
+// is too slow: a Hamming-distance scan over 1-bit quantized copies (64 bytes per paper at 512 dims,
+// made by sqlite-vec's vec_quantize_binary, scanned in memory by binary-codes.ts) picks candidates,
+// then sqlite-vec rescores the full float vectors of those candidates exactly.
 import type SqliteDatabase from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import type { AppContext } from '../../context.js';
 import { registerSearchIndex, type IndexFilters, type IndexHit, type IndexSort, type KeywordPage, type SearchIndex, type VectorModel, type VectorRecord } from '../index.js';
 import type { TextQuery } from '../query.js';
 import { compileExcluded, compileMatch, compileTitlePrefix } from './match.js';
+import { BinaryCodes } from './binary-codes.js';
 
 type Db = SqliteDatabase.Database;
 type Params = unknown[];
@@ -25,11 +27,10 @@ const blob = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLeng
 const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
 /** How many quantized candidates are rescored per wanted neighbour (measured: bench/search.ts). */
-export const RESCORE_FACTOR = 25;
+export const RESCORE_FACTOR = 50;
 
 export class SqliteSearchIndex implements SearchIndex {
   private readonly statements = new Map<string, SqliteDatabase.Statement>();
-  private vecDims: number | undefined;
 
   constructor(private readonly db: Db) {}
 
@@ -135,43 +136,34 @@ export class SqliteSearchIndex implements SearchIndex {
     return { hits: rows.map((r, i) => ({ paperId: r.id, score: -(o.offset + i) })), total: Math.min(total, cap), capped: total > cap };
   }
 
-  /** Creates (or re-creates, when the model's dimension changed) the quantized vector table. */
-  private ensureVectorTable(model: VectorModel): boolean {
-    loadVectorExtension(this.db);
-    if (this.vecDims === model.dims) return true;
-    const meta = this.db.prepare(`select value from meta where key = 'search.vector_dims'`).get() as { value: string } | undefined;
-    const exists = !!this.db.prepare(`select 1 from sqlite_master where name = 'search_vec_bits'`).get();
-    if (exists && meta && Number(meta.value) === model.dims) {
-      this.vecDims = model.dims;
-      return true;
+  private codes?: BinaryCodes;
+  private codesModel?: string;
+
+  /** The in-memory 1-bit codes of this model's vectors, brought up to date with the table. */
+  private codesFor(model: VectorModel): BinaryCodes | undefined {
+    if (model.dims % 32 !== 0 || model.dims <= 0) return undefined;
+    if (!this.codes || this.codes.dims !== model.dims || this.codesModel !== model.name) {
+      this.codes = new BinaryCodes(model.dims);
+      this.codesModel = model.name;
     }
-    if (model.dims % 8 !== 0 || model.dims < 8 || model.dims > 8192) throw new Error(`unsupported vector dimension ${model.dims}`);
-    this.db.transaction(() => {
-      this.db.exec('drop table if exists search_vec_bits');
-      this.db.exec(`create virtual table search_vec_bits using vec0(embedding bit[${model.dims}])`);
-      // Re-quantize whatever full vectors of this dimension exist (after a model change, none).
-      this.db.prepare(`insert into search_vec_bits(rowid, embedding) select id, vec_quantize_binary(vec) from search_vectors where dims = ?`).run(model.dims);
-      this.db.prepare(`insert into meta(key, value) values ('search.vector_dims', ?) on conflict(key) do update set value = excluded.value`).run(String(model.dims));
-    })();
-    this.statements.clear();
-    this.vecDims = model.dims;
-    return true;
+    const rows = this.stmt('select b.id, b.bits from search_vector_bits b where b.id > ? and b.dims = ?').raw().iterate(this.codes.maxId, model.dims) as Iterable<[number, Buffer]>;
+    for (const [id, bits] of rows) this.codes.add(id, bits);
+    return this.codes;
   }
 
-  private hasVectorTable(model: VectorModel): boolean {
-    const exists = this.db.prepare(`select 1 from sqlite_master where name = 'search_vec_bits'`).get();
-    return !!exists && this.ensureVectorTable(model);
-  }
-
-  async vector(vector: Float32Array, model: VectorModel, filters: IndexFilters, k: number): Promise<IndexHit[]> {
-    if (k <= 0 || !this.hasVectorTable(model)) return [];
+  async vector(vector: Float32Array, model: VectorModel, filters: IndexFilters, k: number, o: { candidates?: number } = {}): Promise<IndexHit[]> {
+    if (k <= 0) return [];
+    loadVectorExtension(this.db);
+    const codes = this.codesFor(model);
+    if (!codes?.size) return [];
     const w = this.where(filters);
-    const candidates = w.selective ? Math.max(2000, k * RESCORE_FACTOR) : Math.max(200, k * RESCORE_FACTOR);
+    const candidates = o.candidates ?? (w.selective ? Math.max(4000, k * RESCORE_FACTOR) : Math.max(500, k * RESCORE_FACTOR));
+    const query = this.stmt('select vec_quantize_binary(?)').pluck().get(blob(vector)) as Buffer;
+    const cand = codes.nearest(query, candidates);
     const rows = this.stmt(
-      `with cand as (select rowid from search_vec_bits where embedding match vec_quantize_binary(?) and k = ?)
-       select p.id, vec_distance_cosine(v.vec, ?) d from cand join search_vectors v on v.id = cand.rowid
-       join papers p on p.id = v.paper_id where v.model = ? and ${w.sql} order by d limit ?`,
-    ).all(blob(vector), candidates, blob(vector), model.name, ...w.params, k) as Array<{ id: string; d: number }>;
+      `select p.id, vec_distance_cosine(v.vec, ?) d from search_vectors v join papers p on p.id = v.paper_id
+       where v.id in (select value from json_each(?)) and v.model = ? and ${w.sql} order by d limit ?`,
+    ).all(blob(vector), JSON.stringify(cand), model.name, ...w.params, k) as Array<{ id: string; d: number }>;
     if (rows.length < k && w.selective) {
       // A narrow filter left too few of the global candidates: rank the filtered papers exactly.
       const exact = this.stmt(
@@ -194,13 +186,12 @@ export class SqliteSearchIndex implements SearchIndex {
 
   async upsertVectors(records: VectorRecord[], model: VectorModel, now: string): Promise<void> {
     if (!records.length) return;
-    this.ensureVectorTable(model);
-    const upsert = this.stmt(
-      `insert into search_vectors(paper_id, model, dims, vec) values (?, ?, ?, ?)
-       on conflict(paper_id) do update set model = excluded.model, dims = excluded.dims, vec = excluded.vec returning id`,
-    );
-    const delBits = this.stmt('delete from search_vec_bits where rowid = ?');
-    const addBits = this.stmt('insert into search_vec_bits(rowid, embedding) values (?, vec_quantize_binary(?))');
+    loadVectorExtension(this.db);
+    // Delete and insert rather than update: a new vector gets a new id, so that every process's
+    // in-memory codes pick it up by reading ids above the last one they saw.
+    const remove = this.stmt('delete from search_vectors where paper_id = ?');
+    const insert = this.stmt('insert into search_vectors(paper_id, model, dims, vec) values (?, ?, ?, ?)');
+    const bits = this.stmt('insert into search_vector_bits(id, dims, bits) values (?, ?, vec_quantize_binary(?))');
     const state = this.stmt(
       `insert into embedding_state(paper_id, model, dims, embedded_at) values (?, ?, ?, ?)
        on conflict(paper_id) do update set model = excluded.model, dims = excluded.dims, embedded_at = excluded.embedded_at`,
@@ -211,9 +202,9 @@ export class SqliteSearchIndex implements SearchIndex {
         if (r.vector.length !== model.dims) throw new Error(`vector of ${r.vector.length} dims for model ${model.name} (${model.dims})`);
         if (!exists.get(r.paperId)) continue; // removed while it was being embedded
         const b = blob(r.vector);
-        const { id } = upsert.get(r.paperId, model.name, model.dims, b) as { id: number | bigint };
-        delBits.run(BigInt(id));
-        addBits.run(BigInt(id), b);
+        remove.run(r.paperId);
+        const id = insert.run(r.paperId, model.name, model.dims, b).lastInsertRowid;
+        bits.run(id, model.dims, b);
         state.run(r.paperId, model.name, model.dims, now);
       }
     })();
@@ -274,9 +265,10 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 
   async pruneVectors(): Promise<number> {
-    if (!this.db.prepare(`select 1 from sqlite_master where name = 'search_vec_bits'`).get()) return 0;
-    loadVectorExtension(this.db);
-    return this.db.prepare('delete from search_vec_bits where rowid not in (select id from search_vectors)').run().changes;
+    // Codes of removed vectors go with them (trigger); what remains is the in-memory cache, rebuilt here.
+    const dropped = this.codes ? this.codes.size - (this.db.prepare('select count(*) n from search_vector_bits').get() as { n: number }).n : 0;
+    this.codes = undefined;
+    return Math.max(0, dropped);
   }
 
   async rebuild(): Promise<void> {
@@ -291,7 +283,7 @@ export class SqliteSearchIndex implements SearchIndex {
       return {
         fullText: sum((n) => n.startsWith('papers_fts')),
         vectors: sum((n) => n === 'search_vectors' || n.startsWith('sqlite_autoindex_search_vectors')),
-        quantized: sum((n) => n.startsWith('search_vec_bits')),
+        quantized: sum((n) => n === 'search_vector_bits'),
         papers: sum((n) => n === 'papers' || n.startsWith('sqlite_autoindex_papers') || n.startsWith('papers_')) - sum((n) => n.startsWith('papers_fts')),
         database: rows.reduce((s, r) => s + r.bytes, 0),
       };

@@ -1,0 +1,237 @@
+// `npm run bench -- search [--n 1000000] [--db FILE] [--queries 200] [--recall-queries 30]`
+//
+// Builds a store of N generated papers with seedStore (the real Kaggle import path, so the FTS5
+// triggers run as they do in production), then measures:
+//   - keyword search p50/p95 through searchPapers (parse, FTS5, hidden filter, count, papers, highlights)
+//     and the same FTS5 MATCH issued raw against the database in the same run, and their ratio;
+//   - hybrid search p50/p95 through searchPapers with the bundled model embedding each query;
+//   - vector recall@20 of the quantized prefilter + rescoring against an exact scan;
+//   - the bundled model's throughput on real abstracts (abstracts/s) and query latency;
+//   - index sizes and process memory.
+// Embedding a million abstracts with the bundled model is not possible here (a few per second), so the
+// vector index holds DETERMINISTIC SYNTHETIC vectors (clustered, unit length, 512 dims) stored under the
+// bundled model's name; the output says so. --db FILE keeps the built store for reruns.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../src/config.js';
+import { createContext } from '../src/context.js';
+import { countPapers } from '../src/store/papers.js';
+import { setEmbedder } from '../src/search/embedder.js';
+import { BundledEmbedder } from '../src/search/embedders/bundled.js';
+import { searchIndexOf } from '../src/search/index.js';
+import { searchPapers } from '../src/search/search.js';
+import { parseQuery, STOPWORDS, words } from '../src/search/query.js';
+import { compileMatch } from '../src/search/sqlite/match.js';
+import { RESCORE_FACTOR } from '../src/search/sqlite/index.js';
+import { seedStore } from './seed.js';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+const n = Number(arg('n', '1000000'));
+const queryCount = Number(arg('queries', '200'));
+const recallQueries = Number(arg('recall-queries', '30'));
+const keep = arg('db', '');
+const DIMS = 512;
+
+const out: string[] = [];
+const say = (line: string) => {
+  out.push(line);
+  process.stdout.write(`${line}\n`);
+};
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+const ms = (x: number) => `${x.toFixed(2)} ms`;
+const mib = (b: number) => `${(b / 1_048_576).toFixed(1)} MiB`;
+
+// A small seeded PRNG (mulberry32) and Gaussian samples, so vectors are the same on every run.
+function rng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const gauss = () => Math.sqrt(-2 * Math.log(next() || 1e-12)) * Math.cos(2 * Math.PI * next());
+  return { next, gauss };
+}
+function unit(v: Float32Array): Float32Array {
+  let s = 0;
+  for (const x of v) s += x * x;
+  const k = 1 / Math.sqrt(s || 1);
+  for (let i = 0; i < v.length; i++) v[i] *= k;
+  return v;
+}
+
+const dir = keep ? path.dirname(path.resolve(keep)) : mkdtempSync(path.join(tmpdir(), 'paperboy-bench-search-'));
+const dbFile = keep ? path.resolve(keep) : path.join(dir, 'bench.db');
+const reuse = keep && existsSync(dbFile);
+const config = loadConfig({ DATABASE_URL: dbFile, PAPERBOY_DATA_DIR: dir, PAPERBOY_SECRET: 'bench', LOG_LEVEL: 'silent', PAPERBOY_EMBEDDER: 'bundled' });
+const ctx = await createContext(config);
+const index = searchIndexOf(ctx);
+const embedder = new BundledEmbedder();
+setEmbedder(ctx, embedder);
+const model = { name: embedder.name, dims: DIMS };
+
+try {
+  say(`# search benchmark: ${n.toLocaleString('en')} papers (${new Date().toISOString()})`);
+  say(`machine: 2 cores (shared with other work; load average at start ${(await import('node:os')).loadavg()[0].toFixed(1)}), Node ${process.version}`);
+
+  // 1. The store.
+  const have = reuse ? await countPapers(ctx.store.db) : 0;
+  if (have < n) {
+    const t = Date.now();
+    const r = await seedStore(ctx, { papers: n });
+    const secs = (Date.now() - t) / 1000;
+    say(`seeded ${r.inserted.toLocaleString('en')} papers through the Kaggle import path in ${secs.toFixed(0)} s (${Math.round(r.inserted / secs)} papers/s, FTS5 triggers included)`);
+  } else say(`reusing ${have.toLocaleString('en')} papers in ${dbFile}`);
+
+  // 2. Synthetic vectors (deterministic, clustered like real embeddings: 2,000 topics).
+  const coverage = await index.vectorCoverage(model);
+  const ids = (ctx.store.sqlite!.prepare('select id from papers order by rowid').all() as Array<{ id: string }>).map((r) => r.id);
+  const gen = rng(7);
+  const centroids = Array.from({ length: 2000 }, () => unit(Float32Array.from({ length: DIMS }, () => gen.gauss())));
+  const vectorOf = (i: number) => {
+    const g = rng(1000 + i);
+    const c = centroids[Math.floor(g.next() * centroids.length)];
+    const v = new Float32Array(DIMS);
+    const noise = unit(Float32Array.from({ length: DIMS }, () => g.gauss()));
+    for (let d = 0; d < DIMS; d++) v[d] = c[d] + 0.9 * noise[d];
+    return unit(v);
+  };
+  if (coverage.embedded < ids.length) {
+    const t = Date.now();
+    const now = new Date().toISOString();
+    for (let i = 0; i < ids.length; i += 5000) {
+      const batch = ids.slice(i, i + 5000).map((paperId, j) => ({ paperId, vector: vectorOf(i + j) }));
+      await index.upsertVectors(batch, model, now);
+      if (i % 100_000 === 0) process.stderr.write(`\rvectors ${i.toLocaleString('en')}`);
+    }
+    process.stderr.write('\n');
+    say(`stored ${ids.length.toLocaleString('en')} SYNTHETIC vectors (512 dims, float + 1-bit copy) in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+  }
+
+  // 3. Queries: one to three consecutive content words from titles of random papers.
+  const q = rng(99);
+  const titles = ctx.store.sqlite!.prepare('select title from papers where rowid = ?');
+  const maxRowid = (ctx.store.sqlite!.prepare('select max(rowid) m from papers').get() as { m: number }).m;
+  const queries: string[] = [];
+  while (queries.length < queryCount) {
+    const row = titles.get(1 + Math.floor(q.next() * maxRowid)) as { title: string } | undefined;
+    if (!row) continue;
+    const w = words(row.title).filter((x) => x.length >= 3 && !STOPWORDS.has(x) && !/^\d+$/.test(x));
+    const len = 1 + (queries.length % 3);
+    if (w.length < len) continue;
+    const start = Math.floor(q.next() * (w.length - len + 1));
+    queries.push(`${w.slice(start, start + len).join(' ')} `); // trailing space: a submitted query, not typing
+  }
+
+  // Warm caches once (both paths), then time them interleaved so that both see the same machine.
+  const raw = ctx.store.sqlite!.prepare('select rowid, rank from papers_fts where papers_fts match ? order by rank limit 20');
+  for (const s of queries.slice(0, 20)) {
+    raw.all(compileMatch(parseQuery(s).text)!);
+    await searchPapers(ctx, s, { limit: 20, mode: 'keyword' });
+  }
+  const tRaw: number[] = [];
+  const tKw: number[] = [];
+  let matched = 0;
+  for (const s of queries) {
+    const match = compileMatch(parseQuery(s).text)!;
+    let t = performance.now();
+    raw.all(match);
+    tRaw.push(performance.now() - t);
+    t = performance.now();
+    const r = await searchPapers(ctx, s, { limit: 20, mode: 'keyword' });
+    tKw.push(performance.now() - t);
+    if (r.hits.length) matched++;
+  }
+  say('');
+  say(`## keyword (${queries.length} queries of 1-3 title words, ${matched} with results; 20 results with highlights and a count capped at 1,000)`);
+  say(`searchPapers keyword: p50 ${ms(pct(tKw, 50))}, p95 ${ms(pct(tKw, 95))}, p99 ${ms(pct(tKw, 99))}`);
+  say(`raw FTS5 (same MATCH, ORDER BY rank LIMIT 20): p50 ${ms(pct(tRaw, 50))}, p95 ${ms(pct(tRaw, 95))}`);
+  say(`ratio p95 searchPapers / raw: ${(pct(tKw, 95) / pct(tRaw, 95)).toFixed(2)}x (p50 ${(pct(tKw, 50) / pct(tRaw, 50)).toFixed(2)}x)`);
+
+  // 4. The bundled model: load, query latency, throughput on real abstracts.
+  let t = performance.now();
+  await embedder.embed(['warm up']);
+  const loadMs = performance.now() - t;
+  const tEmbed: number[] = [];
+  for (const s of queries.slice(0, 50)) {
+    t = performance.now();
+    await embedder.embed([s]);
+    tEmbed.push(performance.now() - t);
+  }
+  const abstracts = (ctx.store.sqlite!.prepare('select title, abstract from papers where rowid % 997 = 0 limit 64').all() as Array<{ title: string; abstract: string }>).map(
+    (r) => `${r.title}. ${r.abstract}`,
+  );
+  t = performance.now();
+  for (let i = 0; i < abstracts.length; i += 16) await embedder.embed(abstracts.slice(i, i + 16));
+  const perSec = abstracts.length / ((performance.now() - t) / 1000);
+  say('');
+  say('## bundled model (USE lite, TensorFlow.js wasm backend with SIMD)');
+  say(`model load ${ms(loadMs)}; query embedding p50 ${ms(pct(tEmbed, 50))}, p95 ${ms(pct(tEmbed, 95))}; throughput ${perSec.toFixed(1)} abstracts/s (batches of 16, ${abstracts.length} abstracts)`);
+
+  // 5. Hybrid through searchPapers, embedding each query with the real model.
+  const tHy: number[] = [];
+  for (const s of queries) {
+    t = performance.now();
+    await searchPapers(ctx, s, { limit: 20, mode: 'hybrid', waitForModel: true });
+    tHy.push(performance.now() - t);
+  }
+  const tVec: number[] = [];
+  const qvs = await embedder.embed(queries.slice(0, 50));
+  for (const v of qvs) {
+    t = performance.now();
+    await index.vector(v, model, { categories: [] }, 100);
+    tVec.push(performance.now() - t);
+  }
+  say('');
+  say('## hybrid (query embedding + BM25 top 100 + vector top 100 + RRF + papers + highlights)');
+  say(`searchPapers hybrid: p50 ${ms(pct(tHy, 50))}, p95 ${ms(pct(tHy, 95))}, p99 ${ms(pct(tHy, 99))}`);
+  say(`vector side alone (k=100, ${RESCORE_FACTOR}x rescoring): p50 ${ms(pct(tVec, 50))}, p95 ${ms(pct(tVec, 95))}`);
+
+  // 6. Recall@20 of quantized prefilter + rescoring, against an exact scan, by candidate count.
+  const qr = rng(5);
+  const probes = Array.from({ length: recallQueries }, () => {
+    const base = vectorOf(Math.floor(qr.next() * ids.length));
+    const noise = unit(Float32Array.from({ length: DIMS }, () => qr.gauss()));
+    return unit(base.map((x, d) => x + 0.5 * noise[d]));
+  });
+  const exact: string[][] = [];
+  const tExact: number[] = [];
+  for (const p of probes) {
+    t = performance.now();
+    exact.push((await index.vectorExact(p, model, 20)).map((h) => h.paperId));
+    tExact.push(performance.now() - t);
+  }
+  say('');
+  say(`## vector recall@20 (${recallQueries} probes near stored vectors; exact scan p50 ${ms(pct(tExact, 50))})`);
+  for (const cand of [100, 200, 500, 1000, 2000]) {
+    let hit = 0;
+    const tt: number[] = [];
+    for (let i = 0; i < probes.length; i++) {
+      t = performance.now();
+      const got = new Set((await index.vector(probes[i], model, { categories: [] }, 20, { candidates: cand })).map((h) => h.paperId));
+      tt.push(performance.now() - t);
+      hit += exact[i].filter((id) => got.has(id)).length;
+    }
+    say(`candidates ${cand}${cand === 20 * RESCORE_FACTOR ? ' (default for k=20)' : ''}: recall@20 ${(hit / (20 * probes.length)).toFixed(3)}, p50 ${ms(pct(tt, 50))}, p95 ${ms(pct(tt, 95))}`);
+  }
+
+  // 7. Sizes and memory.
+  const sizes = await index.sizes();
+  const mem = process.memoryUsage();
+  say('');
+  say('## sizes and memory');
+  say(`full-text index ${mib(sizes.fullText ?? 0)}; float vectors ${mib(sizes.vectors ?? 0)}; 1-bit vectors ${mib(sizes.quantized ?? 0)}; papers ${mib(sizes.papers ?? 0)}; database ${mib(sizes.database ?? 0)}`);
+  say(`process memory: rss ${mib(mem.rss)}, heap used ${mib(mem.heapUsed)}, external ${mib(mem.external)} (SQLite page cache capped at 64 MiB)`);
+} finally {
+  await ctx.store.close();
+  if (!keep) rmSync(dir, { recursive: true, force: true });
+}
