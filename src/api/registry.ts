@@ -75,20 +75,25 @@ export class ApiRegistry {
     this.routes.push(route);
     const urls = Array.isArray(route.url) ? route.url : [route.url];
     for (const url of urls) {
+      const run = async (request: FastifyRequest, reply: FastifyReply) => {
+        const user = route.auth ? await requireApiUser(this.ctx, request) : (undefined as unknown as User);
+        const query = route.query ? parseOrThrow(route.query, request.query) : ({} as z.output<Q>);
+        const body = route.body ? parseOrThrow(route.body, request.body) : ({} as z.output<B>);
+        if (route.method === 'GET') reply.header('Access-Control-Allow-Origin', '*');
+        const result = await route.handler({ query, body, user, request, reply });
+        if (result === reply) return reply;
+        return reply.type('application/json; charset=utf-8').send(result);
+      };
       app.route({
         method: route.method,
         url,
         // Token-authenticated POSTs carry no cookie-bound CSRF token; the bearer token is the proof.
         config: { rateLimit: this.rateLimit(), ...(route.method === 'POST' ? { csrf: false } : {}) },
-        handler: async (request, reply) => {
-          const user = route.auth ? await requireApiUser(this.ctx, request) : (undefined as unknown as User);
-          const query = route.query ? parseOrThrow(route.query, request.query) : ({} as z.output<Q>);
-          const body = route.body ? parseOrThrow(route.body, request.body) : ({} as z.output<B>);
-          if (route.method === 'GET') reply.header('Access-Control-Allow-Origin', '*');
-          const result = await route.handler({ query, body, user, request, reply });
-          if (result === reply) return reply;
-          return reply.type('application/json; charset=utf-8').send(result);
-        },
+        // The API never looks at the browser session (a token is the only credential), so it answers
+        // in preValidation: after the rate limit (onRequest), before the session hook (preHandler).
+        // Its responses then set no cookie, which shared caches must not store with public bodies.
+        preValidation: run,
+        handler: run,
       });
     }
   }

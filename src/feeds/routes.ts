@@ -2,7 +2,7 @@
 //   /feeds/daily.{rss,atom,json}            /feeds/trending/{day,week,month}.{rss,atom,json}
 //   /feeds/search.{rss,atom,json}?q=...     /feeds/category/CAT.{...}   /feeds/author/NAME.{...}
 //   /feeds/topics/TOKEN.{...} (private)     ?limit=1..100 (default 50) on each
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
 import { ResponseCache, sendCached } from '../api/http-cache.js';
@@ -47,7 +47,9 @@ function limitOf(value: unknown): number {
 export default async function routes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const cache = new ResponseCache();
 
-  app.get('/feeds/*', async (request, reply) => {
+  // Answered in preValidation, before the session hook: a feed needs no session and a public,
+  // cacheable response must carry no Set-Cookie. (The rate limit runs before, in onRequest.)
+  const serveFeed = async (request: FastifyRequest, reply: FastifyReply) => {
     const query = request.query as Record<string, unknown>;
     const feed = parseFeedPath((request.params as { '*': string })['*'], query);
     if (!feed) throw notFound('There is no feed at this address. The list of feeds is at /feeds.');
@@ -65,7 +67,8 @@ export default async function routes(app: FastifyInstance, ctx: AppContext): Pro
         return { body: RENDER[feed.format](doc), lastModified: doc.lastModified };
       },
     });
-  });
+  };
+  app.get('/feeds/*', { preValidation: serveFeed }, serveFeed);
 
   app.get('/feeds', async (request, reply) => {
     const row = (kind: FeedKind, arg: string | undefined, label: string) =>

@@ -227,6 +227,7 @@ test('conditional GET, CORS for reading, and per-IP rate limits with Retry-After
   try {
     const first = await get(app, '/api/daily_papers?date=2026-11-19');
     assert.equal(first.headers['access-control-allow-origin'], '*');
+    assert.equal(first.headers['set-cookie'], undefined, 'a publicly cacheable response carries no cookie');
     const again = await get(app, '/api/daily_papers?date=2026-11-19', { 'if-none-match': String(first.headers.etag) });
     assert.equal(again.status, 304);
     const preflight = await app.inject({ method: 'OPTIONS', url: '/api/daily_papers', headers: { origin: 'https://elsewhere.example', 'access-control-request-method': 'GET' } });

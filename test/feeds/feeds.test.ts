@@ -143,6 +143,7 @@ test('conditional GET answers 304 until the list changes; cache headers and CORS
     assert.ok(Date.parse(lastModified) > 0);
     assert.equal(first.headers['cache-control'], 'public, max-age=300');
     assert.equal(first.headers['access-control-allow-origin'], '*');
+    assert.equal(first.headers['set-cookie'], undefined, 'a publicly cacheable response carries no cookie');
 
     const again = await app.inject({ url: '/feeds/daily.atom', headers: { 'if-none-match': etag } });
     assert.equal(again.statusCode, 304);
