@@ -85,6 +85,9 @@ export async function migrate(store: Store): Promise<string[]> {
   const migrator = new Migrator({
     db: store.db,
     provider: new FileMigrationProvider({ fs, path, migrationFolder }),
+    // Each domain numbers its migrations in its own range and they land in any order: a store that
+    // already ran 0400 must still run a later-landed 0301.
+    allowUnorderedMigrations: true,
   });
   const run = async () => {
     const { error, results } = await migrator.migrateToLatest();
@@ -100,7 +103,7 @@ export async function migrate(store: Store): Promise<string[]> {
   return store.db.connection().execute(async (conn) => {
     await sql`select pg_advisory_lock(727274)`.execute(conn);
     try {
-      const migratorOnConn = new Migrator({ db: conn, provider: new FileMigrationProvider({ fs, path, migrationFolder }) });
+      const migratorOnConn = new Migrator({ db: conn, provider: new FileMigrationProvider({ fs, path, migrationFolder }), allowUnorderedMigrations: true });
       const { error, results } = await migratorOnConn.migrateToLatest();
       if (error) throw error instanceof Error ? error : new Error(String(error));
       return (results ?? []).map((r) => r.migrationName);
