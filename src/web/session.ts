@@ -5,7 +5,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { hashToken, randomToken } from '../signing.js';
+import { touchSession } from '../store/sessions.js';
 import { type User, userBySession } from '../store/users.js';
+
+// Settings show when each session was last used; writing that on every request would cost a write
+// per page view, so it is refreshed at most every 10 minutes per session.
+const TOUCH_EVERY_MS = 10 * 60_000;
+const touched = new Map<string, number>();
 
 export const SESSION_COOKIE = 'pb_session';
 export const NONCE_COOKIE = 'pb_nonce';
@@ -45,7 +51,14 @@ export function registerSession(app: FastifyInstance, ctx: AppContext): void {
 
     const session = request.cookies[SESSION_COOKIE];
     if (session && session.length <= 100) {
-      request.viewer = (await userBySession(ctx.store.db, hashToken(session), ctx.clock.now().toISOString())) ?? null;
+      const hash = hashToken(session);
+      const now = ctx.clock.now();
+      request.viewer = (await userBySession(ctx.store.db, hash, now.toISOString())) ?? null;
+      if (request.viewer && now.getTime() - (touched.get(hash) ?? 0) >= TOUCH_EVERY_MS) {
+        if (touched.size > 100_000) touched.clear();
+        touched.set(hash, now.getTime());
+        touchSession(ctx.store.db, hash, now.toISOString()).catch((err) => ctx.log.warn({ err: (err as Error).message }, 'session touch failed'));
+      }
     }
 
     if (request.method === 'POST' && request.routeOptions.config?.csrf !== false) {
