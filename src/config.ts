@@ -46,6 +46,7 @@ const options = {
   PAPERBOY_ARXIV_API_URL: [url, 'https://export.arxiv.org/api/query', 'arXiv Atom API endpoint'],
   PAPERBOY_ARXIV_DELAY_MS: [int(0, 600_000), '3000', 'minimum pause between two arXiv requests (terms of use: 3000)'],
   PAPERBOY_HTTP_TIMEOUT_MS: [int(100, 600_000), '30000', 'timeout of one outgoing HTTP request'],
+  PAPERBOY_HARVEST_SETS: [csv, '', 'OAI-PMH sets the worker harvests incrementally every 6 hours (e.g. cs,stat); empty: none'],
   // mail
   PAPERBOY_SMTP_URL: [z.string(), '', 'smtp(s)://user:pass@host:port; unset: a built-in development mailbox'],
   PAPERBOY_DEV_SMTP_PORT: [int(0, 65535), '2525', 'port of the built-in development mailbox when no SMTP is configured'],

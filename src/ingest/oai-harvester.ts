@@ -25,6 +25,8 @@ export interface HarvestOptions {
   /** Stop at the first refused record. */
   strict?: boolean;
   onPage?: (tally: HarvestSummary) => void;
+  /** Stops between pages (the cursor is saved after each page, so the next run resumes). */
+  signal?: AbortSignal;
 }
 
 export interface HarvestSummary extends IngestTally {
@@ -87,6 +89,7 @@ export async function harvestOai(ctx: AppContext, options: HarvestOptions = {}):
 
   const base = new URL(ctx.config.PAPERBOY_ARXIV_OAI_URL);
   for (;;) {
+    if (options.signal?.aborted) throw new AppError('upstream', `harvest of ${source} interrupted after ${pages} pages; the next run resumes`);
     const url = new URL(base);
     url.searchParams.set('verb', 'ListRecords');
     if (cursor.resumptionToken) url.searchParams.set('resumptionToken', cursor.resumptionToken);

@@ -220,3 +220,26 @@ test('bad arguments are refused before any request', async () => {
     await t.done();
   }
 });
+
+test('the scheduled harvest starts yesterday for a new set, then continues from the cursor', async () => {
+  const t = await setup((q) => (q.get('from') === '2026-11-19' ? { body: page2.replace(/<resumptionToken[^>]*>[^<]*<\/resumptionToken>/, '') } : { body: noRecords }), {
+    PAPERBOY_HARVEST_SETS: 'physics',
+  });
+  try {
+    const { tasks } = await import('../../src/ingest/tasks.js');
+    const harvest = tasks.find((x) => x.kind === 'ingest.harvest')!;
+    assert.ok(harvest.everyMs && harvest.everyMs <= 24 * 3600_000, 'at least daily');
+    const job = { id: 1, attempts: 0, signal: new AbortController().signal };
+    await harvest.run(t.ctx, {}, job);
+    assert.equal(t.server.requests[0].get('from'), '2026-11-19');
+    assert.equal(t.server.requests[0].get('set'), 'physics');
+    assert.equal(await countPapers(t.ctx.store.db), 6);
+    await harvest.run(t.ctx, {}, job);
+    assert.equal(t.server.requests[1].get('from'), '2014-12-22', 'the highest datestamp stored');
+    const stopped = new AbortController();
+    stopped.abort();
+    await assert.rejects(harvest.run(t.ctx, {}, { ...job, signal: stopped.signal }), /interrupted after 0 pages/);
+  } finally {
+    await t.done();
+  }
+});
