@@ -1,0 +1,319 @@
+// `npm run bench -- postgres [--n 100000] [--part all|search|web] [--keep] [--queries 200]
+//                             [--recall-queries 30] [--duration 10] [--connections 64]`
+//
+// paperboy on PostgreSQL (tsvector + GIN, pgvector HNSW), in a database of its own
+// (paperboy_bench_N; --keep reuses it between runs, so a large store is seeded once):
+//   - keyword search p50/p95 through searchPapers, and the same tsquery ranked raw in SQL, and the ratio;
+//   - hybrid search p50/p95 through searchPapers (BM25 top 100 + HNSW top 100 + RRF + papers +
+//     highlights). Query vectors come from a deterministic stand-in embedder (a stored vector's
+//     neighbourhood), so the figure is the engine's share; the bundled model adds its own query
+//     embedding time on either engine (bench/search.ts measures it);
+//   - vector recall@20 of HNSW against an exact scan, by ef_search;
+//   - the daily page served by one web process, then by two (autocannon, split evenly);
+//   - disk used (per relation and database) and memory (this process; PostgreSQL's processes).
+// Vectors are DETERMINISTIC SYNTHETIC ones (clustered, unit length, 512 dims), as in bench/search.ts:
+// embedding a million abstracts with the bundled model is not possible on this machine.
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { benchDatabase, databaseSize, postgresMemory } from './_pg.js';
+
+const here = fileURLToPath(import.meta.url);
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && process.argv[i + 1] && !process.argv[i + 1]!.startsWith('--') ? process.argv[i + 1]! : fallback;
+};
+const flag = (name: string) => process.argv.includes(`--${name}`);
+const DIMS = 512;
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+const ms = (x: number) => `${x.toFixed(2)} ms`;
+const mib = (b: number) => `${(b / 1_048_576).toFixed(1)} MiB`;
+
+function rng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const gauss = () => Math.sqrt(-2 * Math.log(next() || 1e-12)) * Math.cos(2 * Math.PI * next());
+  return { next, gauss };
+}
+function unit(v: Float32Array): Float32Array {
+  let s = 0;
+  for (const x of v) s += x * x;
+  const k = 1 / Math.sqrt(s || 1);
+  for (let i = 0; i < v.length; i++) v[i] *= k;
+  return v;
+}
+const centroidGen = rng(7);
+const centroids = Array.from({ length: 2000 }, () => unit(Float32Array.from({ length: DIMS }, () => centroidGen.gauss())));
+/** The synthetic vector of the i-th paper (same recipe as bench/search.ts). */
+function vectorOf(i: number): Float32Array {
+  const g = rng(1000 + i);
+  const c = centroids[Math.floor(g.next() * centroids.length)]!;
+  const noise = unit(Float32Array.from({ length: DIMS }, () => g.gauss()));
+  const v = new Float32Array(DIMS);
+  for (let d = 0; d < DIMS; d++) v[d] = c[d]! + 0.9 * noise[d]!;
+  return unit(v);
+}
+
+async function appContext(url: string, dir: string) {
+  const { loadConfig } = await import('../src/config.js');
+  const { createContext } = await import('../src/context.js');
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    PAPERBOY_DATA_DIR: dir,
+    DATABASE_URL: url,
+    PAPERBOY_SECRET: 'bench-secret',
+    PAPERBOY_DEMO: 'false',
+    PAPERBOY_WORKER: 'false',
+    PAPERBOY_EMBEDDER: 'none',
+    PAPERBOY_DB_POOL_SIZE: '10',
+    PAPERBOY_RATE_LIMIT_PER_MIN: '1000000',
+  });
+  return createContext(config);
+}
+
+// ---- a web server child (one per web process being measured)
+if (arg('child', '') === 'web') {
+  const ctx = await appContext(arg('url', ''), arg('dir', ''));
+  const { buildApp } = await import('../src/web/app.js');
+  const app = await buildApp(ctx);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  process.send!({ port: (app.server.address() as { port: number }).port });
+} else {
+  await main();
+}
+
+async function main(): Promise<void> {
+  const n = Number(arg('n', '100000'));
+  const part = arg('part', 'all');
+  const dir = mkdtempSync(path.join(tmpdir(), 'paperboy-bench-pg-'));
+  const name = `paperboy_bench_${n}`;
+  const database = await benchDatabase(name, flag('keep'));
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  const ctx = await appContext(database.url, dir);
+  const pool = ctx.store.pool!;
+  try {
+    say(`# PostgreSQL benchmark: ${n.toLocaleString('en')} papers (${new Date().toISOString()})`);
+    const version = (await pool.query(`select current_setting('server_version') as v, (select extversion from pg_extension where extname = 'vector') as pgv, current_setting('shared_buffers') as sb`)).rows[0];
+    say(`PostgreSQL ${version.v}, pgvector ${version.pgv}, shared_buffers ${version.sb}; machine: 2 cores shared with other work (load average at start ${loadavg()[0]!.toFixed(1)}), Node ${process.version}`);
+
+    // 1. The store, through the real import path (the tsvector trigger runs as in production).
+    const { countPapers } = await import('../src/store/papers.js');
+    const have = await countPapers(ctx.store.db);
+    if (have < n) {
+      const { seedStore } = await import('./seed.js');
+      const t = Date.now();
+      const r = await seedStore(ctx, { papers: n });
+      const secs = (Date.now() - t) / 1000;
+      say(`seeded ${r.inserted.toLocaleString('en')} papers through the Kaggle import path in ${secs.toFixed(0)} s (${Math.round(r.inserted / secs)} papers/s, tsvector trigger included)`);
+      await pool.query('vacuum analyze');
+    } else say(`reusing ${have.toLocaleString('en')} papers in database ${name}`);
+
+    const { searchIndexOf } = await import('../src/search/index.js');
+    await import('../src/search/engines.js');
+    const { setEmbedder } = await import('../src/search/embedder.js');
+    const index = searchIndexOf(ctx);
+    const model = { name: 'bench-synthetic-512', dims: DIMS };
+
+    if (part === 'all' || part === 'search') {
+      // 2. Vectors: loaded in bulk, then the HNSW index built once (faster than growing it row by row).
+      const ids = (await pool.query<{ id: string }>('select id from papers order by id')).rows.map((r) => r.id);
+      const cov = await index.vectorCoverage(model);
+      if (cov.embedded < ids.length) {
+        const t = Date.now();
+        await index.vectorCoverage(model);
+        await index.upsertVectors([{ paperId: ids[0]!, vector: vectorOf(0) }], model, new Date().toISOString()); // creates the table and index
+        await pool.query(`drop index if exists search_vectors_hnsw_${DIMS}`);
+        for (let i = 0; i < ids.length; i += 2000) {
+          const batch = ids.slice(i, i + 2000);
+          await pool.query(
+            `insert into search_vectors(paper_id, model, dims, vec) select x.id, $3, $4, x.v::vector from unnest($1::text[], $2::text[]) as x(id, v)
+             on conflict (paper_id) do update set vec = excluded.vec, model = excluded.model, dims = excluded.dims`,
+            [batch, batch.map((_, j) => `[${Array.from(vectorOf(i + j)).join(',')}]`), model.name, DIMS],
+          );
+          await pool.query(
+            `insert into embedding_state(paper_id, model, dims, embedded_at) select x.id, $2, $3, $4 from unnest($1::text[]) as x(id) on conflict (paper_id) do nothing`,
+            [batch, model.name, DIMS, new Date().toISOString()],
+          );
+          if (i % 100_000 === 0) process.stderr.write(`\rvectors ${i.toLocaleString('en')}`);
+        }
+        process.stderr.write('\n');
+        const loaded = (Date.now() - t) / 1000;
+        const b = Date.now();
+        await pool.query(`set maintenance_work_mem = '1GB'`).catch(() => {});
+        await pool.query(
+          `create index if not exists search_vectors_hnsw_${DIMS} on search_vectors using hnsw ((vec::vector(${DIMS})) vector_cosine_ops) where dims = ${DIMS}`,
+        );
+        await pool.query('analyze search_vectors');
+        say(`stored ${ids.length.toLocaleString('en')} SYNTHETIC vectors (512 dims) in ${loaded.toFixed(0)} s; HNSW index (m 16, ef_construction 64) built in ${((Date.now() - b) / 1000).toFixed(0)} s`);
+      }
+
+      // 3. Queries: 1-3 consecutive content words from titles of random papers (as bench/search.ts).
+      const { parseQuery, words } = await import('../src/search/query.js');
+      const { compileTsquery } = await import('../src/search/pg/tsquery.js');
+      const { searchPapers } = await import('../src/search/search.js');
+      const queryCount = Number(arg('queries', '200'));
+      const q = rng(99);
+      const queries: string[] = [];
+      const stop = new Set('the and for with from that this are was were into using based via its our their on of in to a an by as at or is be we'.split(' '));
+      while (queries.length < queryCount) {
+        const pick = ids[Math.floor(q.next() * ids.length)]!;
+        const { rows } = await pool.query<{ title: string }>('select title from papers where id = $1', [pick]);
+        const w = words(rows[0]?.title ?? '').filter((x) => x.length >= 3 && !stop.has(x) && !/^\d+$/.test(x));
+        const len = 1 + (queries.length % 3);
+        if (w.length < len) continue;
+        const start = Math.floor(q.next() * (w.length - len + 1));
+        queries.push(`${w.slice(start, start + len).join(' ')} `);
+      }
+      const rawSql = `select s.paper_id, ts_rank('{0, 0.1, 0.4, 1.0}', s.tsv, q.q, 1) as r from (select to_tsquery('english', $1) as q) q, paper_search s
+                      join papers p on p.id = s.paper_id where s.tsv @@ q.q and p.hidden = 0 order by r desc limit 20`;
+      for (const s of queries.slice(0, 20)) {
+        await pool.query(rawSql, [compileTsquery(parseQuery(s).text)]);
+        await searchPapers(ctx, s, { limit: 20, mode: 'keyword' });
+      }
+      const tRaw: number[] = [];
+      const tKw: number[] = [];
+      let matched = 0;
+      for (const s of queries) {
+        const text = compileTsquery(parseQuery(s).text);
+        let t = performance.now();
+        await pool.query(rawSql, [text]);
+        tRaw.push(performance.now() - t);
+        t = performance.now();
+        const r = await searchPapers(ctx, s, { limit: 20, mode: 'keyword' });
+        tKw.push(performance.now() - t);
+        if (r.hits.length) matched++;
+      }
+      say('');
+      say(`## keyword (${queries.length} queries of 1-3 title words, ${matched} with results; 20 results with highlights and a count capped at 10,000)`);
+      say(`searchPapers keyword: p50 ${ms(pct(tKw, 50))}, p95 ${ms(pct(tKw, 95))}, p99 ${ms(pct(tKw, 99))}`);
+      say(`raw SQL (same tsquery, ts_rank ORDER BY LIMIT 20): p50 ${ms(pct(tRaw, 50))}, p95 ${ms(pct(tRaw, 95))}`);
+      say(`ratio p95 searchPapers / raw: ${(pct(tKw, 95) / pct(tRaw, 95)).toFixed(2)}x (p50 ${(pct(tKw, 50) / pct(tRaw, 50)).toFixed(2)}x)`);
+
+      // 4. Hybrid: the query vector is a stored paper's neighbourhood (deterministic stand-in model).
+      const standIn = {
+        name: model.name,
+        embed: async (texts: string[]) =>
+          texts.map((text) => {
+            let h = 2166136261;
+            for (const ch of text) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
+            return vectorOf((h >>> 0) % ids.length);
+          }),
+      };
+      setEmbedder(ctx, standIn);
+      for (const s of queries.slice(0, 10)) await searchPapers(ctx, s, { limit: 20, mode: 'hybrid' });
+      const tHy: number[] = [];
+      let hybridRan = 0;
+      for (const s of queries) {
+        const t = performance.now();
+        const r = await searchPapers(ctx, s, { limit: 20, mode: 'hybrid' });
+        tHy.push(performance.now() - t);
+        if (r.mode === 'hybrid') hybridRan++;
+      }
+      const tVec: number[] = [];
+      for (let i = 0; i < 50; i++) {
+        const v = vectorOf(Math.floor(q.next() * ids.length));
+        const t = performance.now();
+        await index.vector(v, model, { categories: [] }, 100);
+        tVec.push(performance.now() - t);
+      }
+      say('');
+      say(`## hybrid (BM25 top 100 + HNSW top 100 + RRF + papers + highlights; ${hybridRan} of ${queries.length} ran as hybrid; query embedding not included)`);
+      say(`searchPapers hybrid: p50 ${ms(pct(tHy, 50))}, p95 ${ms(pct(tHy, 95))}, p99 ${ms(pct(tHy, 99))}`);
+      say(`vector side alone (HNSW, k=100): p50 ${ms(pct(tVec, 50))}, p95 ${ms(pct(tVec, 95))}`);
+
+      // 5. Recall@20 against an exact scan, by ef_search.
+      const recallQueries = Number(arg('recall-queries', '30'));
+      const qr = rng(5);
+      const probes = Array.from({ length: recallQueries }, () => {
+        const base = vectorOf(Math.floor(qr.next() * ids.length));
+        const noise = unit(Float32Array.from({ length: DIMS }, () => qr.gauss()));
+        return unit(base.map((x, d) => x + 0.5 * noise[d]!));
+      });
+      const exact: string[][] = [];
+      const tExact: number[] = [];
+      for (const p of probes) {
+        const t = performance.now();
+        exact.push((await index.vectorExact(p, model, 20)).map((h) => h.paperId));
+        tExact.push(performance.now() - t);
+      }
+      say('');
+      say(`## vector recall@20 (${recallQueries} probes near stored vectors; exact scan p50 ${ms(pct(tExact, 50))})`);
+      for (const ef of [40, 100, 200, 400]) {
+        let hit = 0;
+        const tt: number[] = [];
+        for (let i = 0; i < probes.length; i++) {
+          const t = performance.now();
+          const got = new Set((await (index as any).vector(probes[i], model, { categories: [] }, 20, { candidates: ef })).map((h: { paperId: string }) => h.paperId));
+          tt.push(performance.now() - t);
+          hit += exact[i]!.filter((id) => got.has(id)).length;
+        }
+        say(`ef_search ${ef}${ef === 100 ? ' (default)' : ''}: recall@20 ${(hit / (20 * probes.length)).toFixed(3)}, p50 ${ms(pct(tt, 50))}, p95 ${ms(pct(tt, 95))}`);
+      }
+    }
+
+    if (part === 'all' || part === 'web') {
+      // 6. The daily page from one web process, then from two, each in its own child process.
+      const duration = Number(arg('duration', '10'));
+      const connections = Number(arg('connections', '64'));
+      const start = async () => {
+        const child = fork(here, ['--child', 'web', '--url', database.url, '--dir', dir], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+        const port = await new Promise<number>((resolve, reject) => {
+          child.once('message', (m: any) => resolve(m.port));
+          child.once('exit', (code) => reject(new Error(`web child exited with ${code}`)));
+        });
+        return { child, url: `http://127.0.0.1:${port}/` };
+      };
+      const load = async (urls: string[]) => {
+        for (const url of urls) for (let i = 0; i < 50; i++) await (await fetch(url)).arrayBuffer(); // warm each page cache
+        const results = await Promise.all(
+          urls.map((url) => autocannon({ url, connections: Math.max(1, Math.round(connections / urls.length)), duration })),
+        );
+        const rps = results.reduce((s, r) => s + r.requests.average, 0);
+        const errors = results.reduce((s, r) => s + r.errors + r.non2xx, 0);
+        const p99 = Math.max(...results.map((r) => r.latency.p99));
+        return { rps, errors, p99 };
+      };
+      const kids: ChildProcess[] = [];
+      try {
+        const one = await start();
+        kids.push(one.child);
+        const r1 = await load([one.url]);
+        const two = await start();
+        kids.push(two.child);
+        const r2 = await load([one.url, two.url]);
+        say('');
+        say(`## daily page (/), ${connections} connections, ${duration} s each, autocannon in this process`);
+        say(`one web process: ${r1.rps.toFixed(0)} requests/s (p99 ${r1.p99} ms, errors ${r1.errors})`);
+        say(`two web processes: ${r2.rps.toFixed(0)} requests/s (p99 ${r2.p99} ms, errors ${r2.errors})`);
+        say(`ratio two / one: ${(r2.rps / r1.rps).toFixed(2)}x`);
+      } finally {
+        for (const k of kids) k.kill('SIGTERM');
+      }
+    }
+
+    // 7. Disk and memory.
+    const sizes = await index.sizes();
+    const mem = process.memoryUsage();
+    say('');
+    say('## disk and memory');
+    say(`database ${mib(await databaseSize(name))}: papers ${mib(sizes.papers ?? 0)} (with its indexes), full text (paper_search + GIN) ${mib(sizes.fullText ?? 0)}, vectors (+ HNSW) ${mib(sizes.vectors ?? 0)}`);
+    say(`PostgreSQL processes (sum of PSS) ${mib(postgresMemory())}; this process rss ${mib(mem.rss)}, heap used ${mib(mem.heapUsed)}`);
+  } finally {
+    await ctx.store.close();
+    if (!flag('keep')) await database.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
