@@ -140,15 +140,22 @@ try {
   }
   const tRaw: number[] = [];
   const tKw: number[] = [];
+  const cRaw: number[] = [];
+  const cKw: number[] = [];
+  const cpu = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
   let matched = 0;
   for (const s of queries) {
     const match = compileMatch(parseQuery(s).text)!;
+    let c = process.cpuUsage();
     let t = performance.now();
     raw.all(match);
     tRaw.push(performance.now() - t);
+    cRaw.push(cpu(process.cpuUsage(c)));
+    c = process.cpuUsage();
     t = performance.now();
     const r = await searchPapers(ctx, s, { limit: 20, mode: 'keyword' });
     tKw.push(performance.now() - t);
+    cKw.push(cpu(process.cpuUsage(c)));
     if (r.hits.length) matched++;
   }
   say('');
@@ -156,6 +163,7 @@ try {
   say(`searchPapers keyword: p50 ${ms(pct(tKw, 50))}, p95 ${ms(pct(tKw, 95))}, p99 ${ms(pct(tKw, 99))}`);
   say(`raw FTS5 (same MATCH, ORDER BY rank LIMIT 20): p50 ${ms(pct(tRaw, 50))}, p95 ${ms(pct(tRaw, 95))}`);
   say(`ratio p95 searchPapers / raw: ${(pct(tKw, 95) / pct(tRaw, 95)).toFixed(2)}x (p50 ${(pct(tKw, 50) / pct(tRaw, 50)).toFixed(2)}x)`);
+  say(`CPU time per query (less sensitive to the shared machine's load): searchPapers p50 ${ms(pct(cKw, 50))}, p95 ${ms(pct(cKw, 95))}; raw p50 ${ms(pct(cRaw, 50))}, p95 ${ms(pct(cRaw, 95))}; ratio p95 ${(pct(cKw, 95) / pct(cRaw, 95)).toFixed(2)}x`);
 
   // 4. The bundled model: load, query latency, throughput on real abstracts.
   let t = performance.now();
@@ -179,10 +187,13 @@ try {
 
   // 5. Hybrid through searchPapers, embedding each query with the real model.
   const tHy: number[] = [];
+  const cHy: number[] = [];
   for (const s of queries) {
+    const c = process.cpuUsage();
     t = performance.now();
     await searchPapers(ctx, s, { limit: 20, mode: 'hybrid', waitForModel: true });
     tHy.push(performance.now() - t);
+    cHy.push(cpu(process.cpuUsage(c)));
   }
   const tVec: number[] = [];
   const qvs = await embedder.embed(queries.slice(0, 50));
@@ -193,7 +204,7 @@ try {
   }
   say('');
   say('## hybrid (query embedding + BM25 top 100 + vector top 100 + RRF + papers + highlights)');
-  say(`searchPapers hybrid: p50 ${ms(pct(tHy, 50))}, p95 ${ms(pct(tHy, 95))}, p99 ${ms(pct(tHy, 99))}`);
+  say(`searchPapers hybrid: p50 ${ms(pct(tHy, 50))}, p95 ${ms(pct(tHy, 95))}, p99 ${ms(pct(tHy, 99))}; CPU time p50 ${ms(pct(cHy, 50))}, p95 ${ms(pct(cHy, 95))}`);
   say(`vector side alone (k=100, ${RESCORE_FACTOR}x rescoring): p50 ${ms(pct(tVec, 50))}, p95 ${ms(pct(tVec, 95))}`);
 
   // 6. Recall@20 of quantized prefilter + rescoring, against an exact scan, by candidate count.

@@ -18,27 +18,37 @@ export function roughStem(word: string): string {
 export interface Marker {
   stems: Set<string>;
   prefix?: string;
+  /** First letters of the stems and prefix: most words are rejected on this alone. */
+  initials: Set<string>;
 }
 
 export function markerOf(q: TextQuery): Marker {
   const stems = new Set<string>();
   for (const t of [...q.terms, ...q.phrases.flat(), ...q.authors.flat()]) stems.add(roughStem(t));
-  return { stems, prefix: q.prefix };
+  const initials = new Set([...stems].map((s) => s[0]));
+  if (q.prefix) initials.add(q.prefix[0]);
+  return { stems, prefix: q.prefix, initials };
 }
 
 const isMatch = (word: string, m: Marker) => {
   const lower = word.toLowerCase();
+  if (!m.initials.has(lower[0])) return false;
   return m.stems.has(roughStem(lower)) || (!!m.prefix && lower.startsWith(m.prefix));
 };
+
+const WORD = /[\p{L}\p{N}]+/gu;
 
 /** Escaped text with matching words wrapped in <mark> (safe HTML). */
 export function highlight(text: string, m: Marker): string {
   let out = '';
-  for (const piece of text.match(/[\p{L}\p{N}]+|[^\p{L}\p{N}]+/gu) ?? []) {
-    const safe = escapeHtml(piece);
-    out += /^[\p{L}\p{N}]/u.test(piece) && isMatch(piece, m) ? `<mark>${safe}</mark>` : safe;
+  let last = 0;
+  WORD.lastIndex = 0;
+  for (let w = WORD.exec(text); w; w = WORD.exec(text)) {
+    if (!isMatch(w[0], m)) continue;
+    out += `${escapeHtml(text.slice(last, w.index))}<mark>${escapeHtml(w[0])}</mark>`;
+    last = w.index + w[0].length;
   }
-  return out;
+  return out + escapeHtml(text.slice(last));
 }
 
 /** About `max` characters of the text around its first match, highlighted, with ellipses. */
