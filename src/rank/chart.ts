@@ -34,18 +34,6 @@ export function sparkline(values: number[], label: string): SafeHtml {
   return html`<svg class="sparkline" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${label}" focusable="false" style="color: var(--accent, currentColor); vertical-align: middle"><polyline fill="none" stroke="currentColor" stroke-width="1.5" stroke-linejoin="round" points="${points(values, w, h)}"/></svg>`;
 }
 
-/** Upvotes per day of each paper over the last `days` days (for sparklines on lists). */
-export async function dailyUpvoteSeries(ctx: AppContext, paperIds: string[], days: number): Promise<Map<string, number[]>> {
-  const axis = lastDays(ctx.clock.now(), days);
-  const index = new Map(axis.map((d, i) => [d, i]));
-  const out = new Map(paperIds.map((id) => [id, new Array<number>(days).fill(0)]));
-  for (const r of await upvotesPerDay(ctx.store.db, paperIds, axis[0])) {
-    const i = index.get(r.day);
-    if (i !== undefined) out.get(r.paper_id)![i] = r.n;
-  }
-  return out;
-}
-
 /** The paper page's chart: total upvotes and GitHub stars, day by day, over the last 60 days. */
 export async function momentumChart(ctx: AppContext, paperId: string): Promise<SafeHtml> {
   const paper = await getPaper(ctx.store.db, paperId);

@@ -3,10 +3,12 @@
 // which puts a new upvote on /trending before the voter's page has reloaded.
 import type { AppContext } from '../context.js';
 import { recomputePaper } from './recompute.js';
+import { bumpTrendingVersion } from './version.js';
 
 export async function paperSignalsChanged(ctx: AppContext, paperId: string): Promise<void> {
   try {
     await recomputePaper(ctx, paperId);
+    bumpTrendingVersion();
   } catch (err) {
     // The vote or comment itself is already stored; the periodic full pass will catch up, so a
     // failure here must not turn the user's action into an error.

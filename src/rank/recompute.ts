@@ -15,6 +15,7 @@ import {
   writeFullPass,
   writePaperScore,
 } from '../store/signals.js';
+import { bumpTrendingVersion } from './version.js';
 import { type PaperEvents, type StarSample, type StoredSignals, type UpvoteHistory, type Vote, type Weights, WINDOW_MS, encodeSignals, isEmpty, parseWeights, scoreTerms, upvoteHistory, windowSignals } from './formula.js';
 
 const DAY = 86_400_000;
@@ -99,6 +100,7 @@ export async function recomputeAll(ctx: AppContext): Promise<FullPassResult> {
 
   const scored = Date.now();
   await writeFullPass(ctx.store, rows, passStart);
+  bumpTrendingVersion();
   const end = Date.now();
   const result = { papers: rows.length, votes: voteCount, ms: end - started, stages: { readMs: read - started, scoreMs: scored - read, writeMs: end - scored } };
   ctx.log.info(result, 'trending recomputed');

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { momentumChart } from '../../src/rank/chart.js';
+import { paperSignalsChanged } from '../../src/rank/hooks.js';
 import { recomputeAll } from '../../src/rank/recompute.js';
 import { recordStars } from '../../src/store/signals.js';
 import { setPaperHidden } from '../../src/store/papers.js';
@@ -101,4 +102,21 @@ test('momentum chart: an accessible SVG of upvotes and stars, colours from the p
   assert.ok(!svg.includes('<script'));
   assert.equal((await momentumChart(ctx, '2611.00003')).value, '', 'hidden');
   assert.equal((await momentumChart(ctx, 'nope')).value, '');
+});
+
+test('/trending shows a new upvote on the next request and drops a paper as soon as it is hidden', async (t) => {
+  const { ctx, app } = await site();
+  t.after(async () => {
+    await app.close();
+    await ctx.cleanup();
+  });
+  const order = async () => [...(await app.inject({ url: '/trending?window=day' })).body.matchAll(/data-paper="([^"]+)"/g)].map((m) => m[1]);
+  assert.deepEqual(await order(), ['2611.00001', '2611.00002']);
+  for (let i = 0; i < 6; i++) {
+    await upvote(ctx, await addUser(ctx, '2025-01-01T00:00:00Z'), '2611.00002', ctx.clock.now().toISOString());
+    await paperSignalsChanged(ctx, '2611.00002');
+  }
+  assert.deepEqual(await order(), ['2611.00002', '2611.00001'], 'no stale cached list after an upvote');
+  await setPaperHidden(ctx.store.db, '2611.00002', true, ctx.clock.now().toISOString());
+  assert.deepEqual(await order(), ['2611.00001'], 'hidden at once, even from a cached list');
 });

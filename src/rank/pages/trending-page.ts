@@ -6,12 +6,13 @@ import type { AppContext } from '../../context.js';
 import { badRequest } from '../../errors.js';
 import { upvotedBy } from '../../community/upvotes.js';
 import { searchPapers } from '../../search/search.js';
-import { type TrendingWindow, trendingPapers } from '../../store/trending.js';
-import { html } from '../../web/views/html.js';
+import { type TrendingWindow, hiddenAmong, trendingPapers } from '../../store/trending.js';
+import { html, type SafeHtml } from '../../web/views/html.js';
 import { layout } from '../../web/views/layout.js';
 import { paperItem } from '../../web/views/paper-item.js';
 import { sparkline } from '../chart.js';
 import { decodeSignals, historyOnAxis } from '../formula.js';
+import { trendingVersion } from '../version.js';
 
 const PAGE_SIZE = 30;
 const WINDOWS: Array<[TrendingWindow, string]> = [
@@ -64,26 +65,69 @@ function linkTo(f: TrendingFilters, change: Partial<TrendingFilters>): string {
   return s ? `/trending?${s}` : '/trending';
 }
 
+interface RenderedList {
+  items: Array<{ id: string; html: SafeHtml }>;
+  more: boolean;
+}
+
+// Rendered lists for readers who are not signed in (no per-reader upvote state in them), per filter
+// set, for at most a second: /trending costs about what the cached daily page costs. A score change
+// in this process invalidates them at once; hidden papers are dropped from a cached list on the way out.
+const CACHE_MS = 1000;
+const caches = new WeakMap<AppContext, Map<string, { at: number; version: number; list: RenderedList }>>();
+
+async function renderList(ctx: AppContext, f: TrendingFilters, viewer: FastifyRequest['viewer'], csrf: string | undefined): Promise<RenderedList> {
+  const ids = f.topic ? (await searchPapers(ctx, f.topic, { limit: TOPIC_HITS, mode: 'keyword' })).hits.map((h) => h.paper.id) : undefined;
+  const papers = await trendingPapers(ctx.store.db, {
+    window: f.window,
+    limit: PAGE_SIZE + 1,
+    offset: (f.page - 1) * PAGE_SIZE,
+    category: f.category,
+    hasCode: f.hasCode || undefined,
+    ids,
+  });
+  const shown = papers.slice(0, PAGE_SIZE);
+  const voted = await upvotedBy(ctx, viewer, shown.map((p) => p.id));
+  const now = ctx.clock.now().getTime();
+  const days = SPARK_DAYS[f.window];
+  return {
+    more: papers.length > PAGE_SIZE,
+    items: shown.map((p) => {
+      // The upvotes per day come with the score (the full pass and the incremental update store them).
+      const values = historyOnAxis(p.signals ? decodeSignals(p.signals).history : undefined, now, days);
+      const total = values.reduce((a, b) => a + b, 0);
+      return {
+        id: p.id,
+        html: paperItem(p, {
+          csrf,
+          upvoted: voted.has(p.id),
+          extra: html`<p class="trend">${sparkline(values, `Upvotes per day over the last ${days} days: ${total} in all`)} <a href="/papers/${p.id}#trend-h" title="Why it is trending">score ${p.score.toFixed(2)}</a></p>`,
+        }),
+      };
+    }),
+  };
+}
+
+async function anonymousList(ctx: AppContext, f: TrendingFilters): Promise<RenderedList> {
+  let cache = caches.get(ctx);
+  if (!cache) caches.set(ctx, (cache = new Map()));
+  const key = linkTo(f, {});
+  const hit = cache.get(key);
+  const version = trendingVersion();
+  if (hit && hit.version === version && Date.now() - hit.at < CACHE_MS) {
+    const hidden = await hiddenAmong(ctx.store.db, hit.list.items.map((i) => i.id));
+    return hidden.size ? { ...hit.list, items: hit.list.items.filter((i) => !hidden.has(i.id)) } : hit.list;
+  }
+  const list = await renderList(ctx, f, null, undefined);
+  if (cache.size > 500) cache.clear();
+  cache.set(key, { at: Date.now(), version, list });
+  return list;
+}
+
 export function trendingPage(ctx: AppContext) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const f = parseFilters(request.query as Record<string, unknown>);
-    const ids = f.topic ? (await searchPapers(ctx, f.topic, { limit: TOPIC_HITS, mode: 'keyword' })).hits.map((h) => h.paper.id) : undefined;
-    const papers = await trendingPapers(ctx.store.db, {
-      window: f.window,
-      limit: PAGE_SIZE + 1,
-      offset: (f.page - 1) * PAGE_SIZE,
-      category: f.category,
-      hasCode: f.hasCode || undefined,
-      ids,
-    });
-    const more = papers.length > PAGE_SIZE;
-    const shown = papers.slice(0, PAGE_SIZE);
-    const voted = await upvotedBy(ctx, request.viewer, shown.map((p) => p.id));
-    // The upvotes per day come with the score (the full pass and the incremental update store them).
-    const now = ctx.clock.now().getTime();
-    const series = new Map(shown.map((p) => [p.id, historyOnAxis(p.signals ? decodeSignals(p.signals).history : undefined, now, SPARK_DAYS[f.window])]));
-    const csrf = request.viewer ? request.csrfToken : undefined;
-    const days = SPARK_DAYS[f.window];
+    const { items, more } = request.viewer ? await renderList(ctx, f, request.viewer, request.csrfToken) : await anonymousList(ctx, f);
     const label = WINDOWS.find(([w]) => w === f.window)![1];
     const body = html`<section class="trending-list">
 <h1>Trending papers <small>${label.toLowerCase()}</small></h1>
@@ -99,17 +143,9 @@ export function trendingPage(ctx: AppContext) {
   <button type="submit">Filter</button>
   ${f.category || f.topic || f.hasCode ? html`<a href="${linkTo({ window: f.window, hasCode: false, page: 1 }, {})}">Clear filters</a>` : ''}
 </form>
-${shown.length ? '' : html`<p>No trending papers ${f.category || f.topic || f.hasCode ? 'match these filters ' : ''}${label.toLowerCase()} yet.</p>`}
+${items.length ? '' : html`<p>No trending papers ${f.category || f.topic || f.hasCode ? 'match these filters ' : ''}${label.toLowerCase()} yet.</p>`}
 <ol class="papers" start="${(f.page - 1) * PAGE_SIZE + 1}">
-${shown.map((p) => {
-  const values = series.get(p.id) ?? [];
-  const total = values.reduce((a, b) => a + b, 0);
-  return paperItem(p, {
-    csrf,
-    upvoted: voted.has(p.id),
-    extra: html`<p class="trend">${sparkline(values, `Upvotes per day over the last ${days} days: ${total} in all`)} <a href="/papers/${p.id}#trend-h" title="Why it is trending">score ${p.score.toFixed(2)}</a></p>`,
-  });
-})}
+${items.map((i) => i.html)}
 </ol>
 <nav class="pages" aria-label="Pages">
   ${f.page > 1 ? html`<a rel="prev" href="${linkTo(f, { page: f.page - 1 })}">← Previous</a>` : ''}
