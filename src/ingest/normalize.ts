@@ -48,6 +48,23 @@ export function cleanText(s: string | null | undefined): string {
   return s.replace(/ \s+|[^\S ]\s*/g, ' ').trim();
 }
 
+// TeX accent commands in author names (arXivRaw and some snapshot names: "B\\'ela Bollob\\'as",
+// "H{\\aa}kan") become Unicode, so author pages and author: filters find "Béla Bollobás".
+const ACCENTS: Record<string, string> = {
+  "'": '\u0301', '`': '\u0300', '^': '\u0302', '"': '\u0308', '~': '\u0303', '=': '\u0304', '.': '\u0307',
+  c: '\u0327', v: '\u030c', u: '\u0306', H: '\u030b', k: '\u0328', r: '\u030a',
+};
+const LETTERS: Record<string, string> = { aa: 'å', AA: 'Å', ae: 'æ', AE: 'Æ', oe: 'œ', OE: 'Œ', o: 'ø', O: 'Ø', l: 'ł', L: 'Ł', ss: 'ß', i: 'ı' };
+
+export function texToUnicode(name: string): string {
+  if (!name.includes('\\')) return name;
+  return name
+    .replace(/\\(['`^"~=.]|[cvuHkr](?=[\s{]))\s*\{?\s*(\\i|[a-zA-Z])\s*\}?/g, (_, a: string, ch: string) => `${ch === '\\i' ? 'i' : ch}${ACCENTS[a]}`)
+    .replace(/\\(aa|AA|ae|AE|oe|OE|ss|[oOlLi])(?![a-zA-Z])\s*(?:\{\})?/g, (_, l: string) => LETTERS[l])
+    .replace(/[{}]/g, '')
+    .normalize('NFC');
+}
+
 const optional = (s: string | null | undefined) => {
   const v = cleanText(s);
   return v ? v : null;
@@ -109,7 +126,7 @@ export function normalisePaper(raw: RawPaper): Normalised {
   if (!abstract) return fail('missing abstract');
   if (title.length > LIMITS.title) return fail(`title is ${title.length} characters (at most ${LIMITS.title})`);
   if (abstract.length > LIMITS.abstract) return fail(`abstract is ${abstract.length} characters (at most ${LIMITS.abstract})`);
-  const authors = raw.authors.map(cleanText).filter(Boolean);
+  const authors = raw.authors.map((a) => texToUnicode(cleanText(a))).filter(Boolean);
   if (!authors.length) return fail('missing authors');
   if (authors.length > LIMITS.authors) return fail(`${authors.length} authors (at most ${LIMITS.authors})`);
   const longName = authors.find((a) => a.length > LIMITS.authorName);
