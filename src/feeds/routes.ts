@@ -1,7 +1,7 @@
 // Routes of RSS, Atom and JSON Feed for every list, and the /feeds page that lists them.
 //   /feeds/daily.{rss,atom,json}            /feeds/trending/{day,week,month}.{rss,atom,json}
 //   /feeds/search.{rss,atom,json}?q=...     /feeds/category/CAT.{...}   /feeds/author/NAME.{...}
-//   /feeds/topics/TOKEN.{...} (private)     ?limit=1..100 (default 50) on each
+//   /feeds/topics/TOKEN.{...} (private)     ?limit=1..100 (default 50) on each; search also ?mode= &sort=
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
@@ -44,6 +44,12 @@ function limitOf(value: unknown): number {
   return n;
 }
 
+function oneOf<T extends string>(value: unknown, name: string, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !allowed.includes(value as T)) throw badRequest(`${name} must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
 export default async function routes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const cache = new ResponseCache();
 
@@ -54,6 +60,8 @@ export default async function routes(app: FastifyInstance, ctx: AppContext): Pro
     const feed = parseFeedPath((request.params as { '*': string })['*'], query);
     if (!feed) throw notFound('There is no feed at this address. The list of feeds is at /feeds.');
     const limit = limitOf(query.limit);
+    const mode = oneOf(query.mode, 'mode', ['hybrid', 'keyword', 'semantic'] as const);
+    const sort = oneOf(query.sort, 'sort', ['relevance', 'date', 'trending'] as const);
     const isPrivate = feed.kind === 'topics';
     return sendCached(ctx, request, reply, {
       // A private feed is rebuilt each time so that revoking its URL takes effect at once.
@@ -63,7 +71,7 @@ export default async function routes(app: FastifyInstance, ctx: AppContext): Pro
       cacheControl: isPrivate ? 'private, max-age=300' : 'public, max-age=300',
       cors: !isPrivate,
       build: async () => {
-        const doc = await loadFeed(ctx, { kind: feed.kind, arg: feed.arg, limit });
+        const doc = await loadFeed(ctx, { kind: feed.kind, arg: feed.arg, limit, mode, sort });
         return { body: RENDER[feed.format](doc), lastModified: doc.lastModified };
       },
     });

@@ -2,13 +2,13 @@
 // member's saved topics. Returns format-neutral documents; routes.ts renders and caches them.
 import type { AppContext } from '../context.js';
 import { AppError, badRequest, notFound } from '../errors.js';
-import { searchPapers } from '../search/search.js';
+import { type SearchMode, type SearchSort, searchPapers } from '../search/search.js';
 import { type DailyEntry, dailyEntries, savedTopicsOf } from '../store/api-queries.js';
 import { userByToken } from '../store/api-tokens.js';
 import { authorKey, latestDailyDay, type Paper, papersByAuthor, papersByCategory } from '../store/papers.js';
 import { trendingPapers, type TrendingWindow } from '../store/trending.js';
 import { type FeedKind, feedPath, feedTitle } from './links.js';
-import { type FeedDocument, type FeedItem, paperItem } from './model.js';
+import { type FeedDocument, type FeedFormat, type FeedItem, paperItem } from './model.js';
 
 export const MAX_ITEMS = 100;
 export const DEFAULT_ITEMS = 50;
@@ -19,6 +19,9 @@ export interface FeedRequest {
   kind: FeedKind;
   arg?: string;
   limit: number;
+  /** Search feeds: as on the search page; feeds default to the newest matches first. */
+  mode?: SearchMode;
+  sort?: SearchSort;
 }
 
 const shiftDay = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
@@ -27,13 +30,14 @@ export async function loadFeed(ctx: AppContext, req: FeedRequest): Promise<FeedD
   const base = ctx.config.baseUrl;
   const { items, home, description } = await itemsOf(ctx, req);
   const max = (values: string[]) => values.reduce((m, v) => (v > m ? v : m), new Date(0).toISOString());
-  const selfArg = req.arg;
+  const url = (format: FeedFormat) => `${base}${feedPath(req.kind, req.arg, format)}`;
   return {
-    id: `${base}${feedPath(req.kind, selfArg, 'atom').replace(/\.atom(\?|$)/, '$1')}`,
+    // The feed's id is its address without the format, the same for the three formats.
+    id: url('atom').replace(/\.atom(\?|$)/, '$1'),
     title: `${feedTitle(req.kind, req.kind === 'topics' ? undefined : req.arg)} · paperboy`,
     description,
     homeUrl: `${base}${home}`,
-    urls: { rss: `${base}${feedPath(req.kind, selfArg, 'rss')}`, atom: `${base}${feedPath(req.kind, selfArg, 'atom')}`, json: `${base}${feedPath(req.kind, selfArg, 'json')}` },
+    urls: { rss: url('rss'), atom: url('atom'), json: url('json') },
     updated: max(items.flatMap((i) => [i.published, i.updated])),
     lastModified: max(items.flatMap((i) => [i.published, i.updated, i.changedAt])),
     items,
@@ -69,7 +73,7 @@ async function itemsOf(ctx: AppContext, req: FeedRequest): Promise<Loaded> {
       const q = (req.arg ?? '').trim();
       if (!q) throw badRequest('q is required: the search query of the feed');
       if (q.length > 250) throw badRequest('q must be at most 250 characters');
-      const result = await searchPapers(ctx, q, { limit: req.limit, sort: 'date' });
+      const result = await searchPapers(ctx, q, { limit: req.limit, mode: req.mode, sort: req.sort ?? 'date' });
       return { items: plain(result.hits.map((h) => h.paper)), home: `/search?q=${encodeURIComponent(q)}`, description: `Newest papers matching the search “${q}”.` };
     }
     case 'category': {

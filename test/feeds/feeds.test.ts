@@ -178,6 +178,8 @@ test('item limits, bad parameters and unknown feeds', async () => {
       assert.match(res.json().error, /limit must be an integer from 1 to 100/);
     }
     assert.equal((await app.inject({ url: '/feeds/search.rss' })).statusCode, 400);
+    assert.equal((await app.inject({ url: '/feeds/search.rss?q=weather&sort=random' })).statusCode, 400);
+    assert.equal((await app.inject({ url: '/feeds/search.rss?q=weather&mode=keyword&sort=relevance' })).statusCode, 200);
     assert.equal((await app.inject({ url: `/feeds/search.rss?q=${'x'.repeat(251)}` })).statusCode, 400);
     assert.equal((await app.inject({ url: '/feeds/category/not%20a%20category.rss' })).statusCode, 400);
     for (const url of ['/feeds/trending/year.rss', '/feeds/weekly.rss', '/feeds/daily.xml', '/feeds/category/.rss', '/feeds/topics/pbf_unknown.rss']) {
