@@ -43,7 +43,7 @@ export function upvoteButton(p: Pick<Paper, 'id' | 'upvotes'>, csrf: string | un
   if (csrf === undefined) return html`<span class="votes" title="upvotes"><span aria-hidden="true">▲</span> ${p.upvotes}</span>`;
   return html`<form class="upvote" method="post" action="/papers/${p.id}/upvote">
     <input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="want" value="${upvoted ? '0' : '1'}">
-    <button type="submit" aria-pressed="${upvoted ? 'true' : 'false'}"><span aria-hidden="true">▲</span><span class="visually-hidden">Upvote; upvotes:</span> <span class="count">${p.upvotes}</span></button>
+    <button type="submit" aria-pressed="${upvoted ? 'true' : 'false'}"><span aria-hidden="true">▲</span><span class="label">Upvote<span class="visually-hidden">; upvotes:</span></span> <span class="count">${p.upvotes}</span></button>
   </form>`;
 }
 
