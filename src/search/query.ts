@@ -1,6 +1,7 @@
 // The search query language: a parser from what people type into an engine-neutral query.
 //   "exact phrase"  -word  -"a phrase"  author:hinton  author:"geoffrey hinton"  cat:cs.CL
-//   year:2024  after:2024-01-01  before:2024-06-30  has:code      anything else: plain words
+//   year:2024  after:2024-01-01  before:2024-06-30  has:code  like:2401.01234 (more like this)
+//   anything else: plain words
 // Parsing never fails: unknown operators, stray quotes and punctuation become plain words, so
 // nothing a user types can reach an engine as syntax (each engine quotes every token itself).
 
@@ -39,6 +40,8 @@ export interface ParsedQuery {
   chips: Array<{ label: string; raw: string }>;
   /** Plain words and phrases only (what the vector side embeds). */
   plain: string;
+  /** `like:ID`: papers like this one ("more like this"). */
+  like?: string;
 }
 
 export const MAX_QUERY_CHARS = 1000;
@@ -53,6 +56,7 @@ export function parseQuery(input: string): ParsedQuery {
   const plain: string[] = [];
   let lastWasPlainWord = false;
   let count = 0;
+  let like: string | undefined;
 
   // A token: optional '-', optional op:, then a "quoted" value or a run of non-space characters.
   const re = /(-?)(?:([a-zA-Z]+):)?(?:"([^"]*)"?|(\S+))/g;
@@ -63,6 +67,11 @@ export function parseQuery(input: string): ParsedQuery {
     const value = quoted ?? bare ?? '';
     const op = opRaw?.toLowerCase();
     lastWasPlainWord = false;
+    if (op === 'like' && !neg && /^[\w./-]{1,64}$/.test(value)) {
+      like = value;
+      chips.push({ label: `like:${value}`, raw: whole });
+      continue;
+    }
     if (op && !neg && applyOperator(op, value, filters, text)) {
       chips.push({ label: `${op}:${value}`, raw: whole });
       continue;
@@ -92,10 +101,10 @@ export function parseQuery(input: string): ParsedQuery {
     const last = text.terms[text.terms.length - 1];
     if (last.length >= 3) text.prefix = last;
   }
-  return { text, filters, chips, plain: plain.join(' ') };
+  return { text, filters, chips, plain: plain.join(' '), like };
 }
 
-const KNOWN_OPS = new Set(['author', 'au', 'cat', 'category', 'year', 'after', 'before', 'has']);
+const KNOWN_OPS = new Set(['author', 'au', 'cat', 'category', 'year', 'after', 'before', 'has', 'like']);
 
 function applyOperator(op: string, value: string, f: QueryFilters, t: TextQuery): boolean {
   switch (op) {

@@ -9,6 +9,7 @@ import { type Paper, getPapers } from '../store/papers.js';
 import { embedderOf } from './embedder.js';
 import './engines.js';
 import { highlight, markerOf, snippet } from './highlight.js';
+import { moreLikeText } from './similar.js';
 import { type IndexFilters, type IndexHit, type VectorModel, searchIndexOf } from './index.js';
 import { type ParsedQuery, anyWords, hasFilters, hasText, parseQuery, withoutChip, words } from './query.js';
 
@@ -72,8 +73,17 @@ export async function searchPapers(ctx: AppContext, query: string, opts: SearchO
   }
 
   const parsed = parseQuery(query);
-  if (!hasText(parsed) && !hasFilters(parsed) && !parsed.text.excluded.length) return { total: 0, hits: [], mode: requested, parsed };
   const filters: IndexFilters = { ...parsed.filters, since: opts.since };
+  if (parsed.like) {
+    // More like this: the paper's own text as the query, the paper itself left out.
+    const paper = (await getPapers(ctx.store.db, [parsed.like]))[0];
+    if (!paper) return { total: 0, hits: [], mode: requested, parsed };
+    const embedded = requested !== 'keyword' && !!embedderOf(ctx) && (await coverage(ctx, embedderOf(ctx)!.name)).embedded > 0;
+    const mode: SearchMode = embedded ? requested : 'keyword';
+    const hits = await moreLikeText(ctx, paper, { limit: Math.min(offset + limit, 200), mode, filters: { ...filters, excluded: parsed.text.excluded, excludeIds: [paper.id] } });
+    return finish(ctx, parsed, hits.slice(offset), hits.length, { mode, noHighlights: true });
+  }
+  if (!hasText(parsed) && !hasFilters(parsed) && !parsed.text.excluded.length) return { total: 0, hits: [], mode: requested, parsed };
 
   // Filters only ("cat:cs.CL year:2024"): a listing, no ranking by text.
   if (!hasText(parsed)) {

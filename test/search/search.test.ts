@@ -167,3 +167,15 @@ test('title suggestions for what is being typed', () =>
     assert.deepEqual(s.map((x) => x.id), ['2401.00002']);
     assert.deepEqual(await suggestTitles(ctx, '"'), []);
   }));
+
+test('like:ID is "more like this": the paper\'s neighbours, without the paper, with filters', () =>
+  withCorpus(async (ctx) => {
+    setEmbedder(ctx, null);
+    const r = await searchPapers(ctx, 'like:2401.00003', { limit: 5 });
+    assert.ok(r.hits.length > 0);
+    assert.ok(!ids(r).includes('2401.00003'));
+    assert.equal(r.mode, 'keyword');
+    const filtered = await searchPapers(ctx, 'like:2401.00003 cat:cs.CV', { limit: 5 });
+    assert.ok(ids(filtered).every((id) => id === '2401.00002'));
+    assert.equal((await searchPapers(ctx, 'like:nope', { limit: 5 })).total, 0);
+  }));
