@@ -7,6 +7,7 @@
 // embedding vectors are carried over as vectors when the target has a column for them.
 import { sql } from 'kysely';
 import type { Store } from './db.js';
+import { hnswIndexSql } from './migrations/0600_search_postgres.js';
 
 export interface CopyProgress {
   table: string;
@@ -123,6 +124,7 @@ export async function copySqliteToPostgres(source: Store, target: Store, options
     }
   }
   await resetSequences(target);
+  await buildVectorIndexes(target);
   const tables = await countTables(source, target, plan.map((p) => p.table));
   return { tables, copied, missing: tables.filter((t) => t.target < t.source).map((t) => t.table) };
 }
@@ -153,6 +155,17 @@ async function resetSequences(target: Store): Promise<void> {
     await sql`select setval(pg_get_serial_sequence(${table_name}, ${column_name}),
       coalesce((select max(${sql.ref(column_name)}) from ${sql.table(table_name)}), 0) + 1, false)`.execute(target.db);
   }
+}
+
+/**
+ * Builds the HNSW index of every vector dimension copied in, now rather than at the first search
+ * (where building it over a large store would hold that request for minutes).
+ */
+async function buildVectorIndexes(target: Store): Promise<void> {
+  const has = await sql<{ ok: boolean }>`select to_regclass('search_vectors') is not null as ok`.execute(target.db);
+  if (!has.rows[0]?.ok) return;
+  const dims = await sql<{ dims: number }>`select distinct dims from search_vectors`.execute(target.db);
+  for (const { dims: d } of dims.rows) await sql.raw(hnswIndexSql(Number(d))).execute(target.db);
 }
 
 /** SQLite values into what the PostgreSQL column takes. */

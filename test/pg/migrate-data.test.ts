@@ -12,10 +12,13 @@ import { upsertPapers, type PaperInput } from '../../src/store/papers.js';
 import { ensureUser } from '../../src/store/users.js';
 import { enqueueJob } from '../../src/store/jobs.js';
 import { copySqliteToPostgres } from '../../src/store/copy.js';
+import { searchIndexOf } from '../../src/search/index.js';
+import '../../src/search/engines.js';
 
 const skip = pgSkipReason;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const NOW = '2026-11-20T12:00:00.000Z';
+const MODEL = { name: 'test-8', dims: 8 };
 
 function paper(i: number): PaperInput {
   return {
@@ -40,6 +43,9 @@ async function populatedSqlite(papers: number): Promise<TestContext> {
   for (const u of users)
     for (let i = 0; i < 20; i++) await ctx.store.db.insertInto('upvotes').values({ user_id: u.id, paper_id: paper(i).id, created_at: NOW }).execute();
   await enqueueJob(ctx.store.db, 'trending.recompute', {}, NOW);
+  // Embeddings are expensive to recompute: they travel as vectors.
+  const vectors = Array.from({ length: Math.min(papers, 40) }, (_, i) => ({ paperId: paper(i).id, vector: Float32Array.from({ length: 8 }, (_, d) => (d === i % 8 ? 0.6 : 0.2)) }));
+  await searchIndexOf(ctx).upsertVectors(vectors, MODEL, NOW);
   return ctx;
 }
 
@@ -92,6 +98,13 @@ test('an interrupted copy resumes where it stopped and ends with every row exact
     ] as const) {
       assert.deepEqual(await snapshot(dst.store.db, table, [...order]), await snapshot(src.store.db, table, [...order]), table);
     }
+
+    // Vectors arrive as pgvector values, with their HNSW index built by the copy.
+    const copied = await searchIndexOf(dst).vectorOf(paper(3).id, MODEL);
+    assert.deepEqual(Array.from(copied ?? []), Array.from((await searchIndexOf(src).vectorOf(paper(3).id, MODEL))!));
+    const hnsw = await dst.store.pool!.query(`select 1 from pg_indexes where indexname = 'search_vectors_hnsw_8'`);
+    assert.equal(hnsw.rowCount, 1);
+    assert.equal((await searchIndexOf(dst).vector(copied!, MODEL, { categories: [] }, 1))[0]?.paperId, paper(3).id);
 
     // A run after completion copies nothing more.
     const again = await copySqliteToPostgres(src.store, dst.store);

@@ -5,7 +5,7 @@
 // user token reaches PostgreSQL as a quoted lexeme inside one parameter (./tsquery.ts).
 import type pg from 'pg';
 import type { AppContext } from '../../context.js';
-import { createVectorTable, tsvExpression, tsvFunction } from '../../store/migrations/0600_search_postgres.js';
+import { createVectorTable, hnswIndexSql, tsvExpression, tsvFunction } from '../../store/migrations/0600_search_postgres.js';
 import { registerSearchIndex, type IndexFilters, type IndexHit, type IndexSort, type KeywordPage, type SearchIndex, type VectorModel, type VectorRecord } from '../index.js';
 import type { TextQuery } from '../query.js';
 import { compileExcluded, compileTitlePrefix, compileTsquery, compileWord } from './tsquery.js';
@@ -150,7 +150,6 @@ export class PostgresSearchIndex implements SearchIndex {
 
   /** The HNSW index for one dimension; built once (CONCURRENTLY would not fit in a transaction). */
   private ensureHnsw(dims: number): Promise<void> {
-    if (!Number.isInteger(dims) || dims < 1 || dims > 16_000) throw new Error(`unsupported vector dimension ${dims}`);
     let ready = this.hnswReady.get(dims);
     if (!ready) {
       ready = (async () => {
@@ -159,10 +158,7 @@ export class PostgresSearchIndex implements SearchIndex {
           // One process builds it; the others wait for the lock, then find it there.
           await client.query('begin');
           await client.query('select pg_advisory_xact_lock(727275)');
-          await client.query(
-            `create index if not exists search_vectors_hnsw_${dims} on search_vectors
-             using hnsw ((vec::vector(${dims})) vector_cosine_ops) where dims = ${dims}`,
-          );
+          await client.query(hnswIndexSql(dims));
           await client.query('commit');
         } catch (err) {
           await client.query('rollback').catch(() => {});

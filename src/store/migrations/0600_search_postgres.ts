@@ -100,6 +100,17 @@ export async function createVectorTable(db: Kysely<any>): Promise<boolean> {
   return true;
 }
 
+/**
+ * The HNSW index (cosine) over the vectors of one dimension. The column holds vectors of any
+ * dimension (one per model), so the index is on the cast expression, partial on `dims`; queries
+ * must use the same expression to be served by it (src/search/pg/index.ts).
+ */
+export function hnswIndexSql(dims: number): string {
+  if (!Number.isInteger(dims) || dims < 1 || dims > 16_000) throw new Error(`unsupported vector dimension ${dims}`);
+  return `create index if not exists search_vectors_hnsw_${dims} on search_vectors
+    using hnsw ((vec::vector(${dims})) vector_cosine_ops) where dims = ${dims}`;
+}
+
 export async function down(): Promise<void> {
   throw new Error('paperboy migrations are forward-only; restore a backup to go back');
 }
