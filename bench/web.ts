@@ -1,7 +1,7 @@
 // Web benchmark: the daily page (a list of 50) and a paper page over a store of N papers, each
 // against a minimal Node `http` server serving the same bytes from memory, 64 connections (autocannon).
 //
-//   npm run bench -- web [--n 100000] [--duration 10] [--connections 64] [--db PATH]
+//   npm run bench -- web [--n 100000] [--duration 10] [--connections 64] [--db PATH] [--fresh]
 //
 // Each server runs in its own child process so that the load generator (this process) does not
 // share a JavaScript thread with it. --db reuses a seeded SQLite file between runs.
@@ -86,8 +86,15 @@ interface Figures {
   requests: number;
 }
 
+// A returning reader's browser sends its pb_nonce cookie (first visits get one set); --fresh
+// measures first visits instead (every request makes a new nonce and a Set-Cookie).
+const visitorHeaders: Record<string, string> = {
+  'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) bench',
+  ...(process.argv.includes('--fresh') ? {} : { cookie: 'pb_nonce=bench-returning-reader-0001' }),
+};
+
 async function load(url: string, connections: number, duration: number): Promise<Figures> {
-  const r = await autocannon({ url, connections, duration, pipelining: 1, headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) bench' } });
+  const r = await autocannon({ url, connections, duration, pipelining: 1, headers: visitorHeaders });
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total };
 }
 
@@ -143,7 +150,7 @@ async function main(): Promise<void> {
       '| --- | --- | --- | --- | --- | --- | --- |',
       ...rows,
       '',
-      `${connections} connections, ${duration} s per run after a 2 s warm-up, ${n} papers, Node ${process.version}`,
+      `${connections} connections, ${duration} s per run after a 2 s warm-up, ${n} papers, ${process.argv.includes('--fresh') ? 'first visits (no cookie)' : 'returning browsers (nonce cookie sent)'}, Node ${process.version}`,
       '',
     ].join('\n'),
   );
