@@ -95,7 +95,8 @@ export async function deliverOutbox(ctx: AppContext, opts: DeliveryOptions = {})
     const lane = async () => {
       while (queue.length && !stop) {
         const row = queue.shift()!;
-        if (ctx.clock.now().getTime() > leaseUntil.getTime() - 1000) return; // lease nearly over: leave the rest to a fresh claim
+        // Lease over: the commit would fail anyway; leave the rest to a fresh claim.
+        if (ctx.clock.now().getTime() >= leaseUntil.getTime()) return;
         const outcome = await deliverRow(ctx, row, subscribers.get(row.subscriberId), paperCache, workerId, transport);
         report[outcome.result]++;
         if (outcome.result === 'sent' || outcome.result === 'retry' || outcome.result === 'failed') attempted++;
@@ -203,7 +204,19 @@ function renderRow(ctx: AppContext, row: OutboxRow, s: Subscriber, papers: Map<s
   });
 }
 
+const labels = new Map<string, string>();
+
+/** "Friday, 27 November 2026" or "week 48, 2026" (cached: Intl formatting is slow per call). */
 export function periodLabel(period: string): string {
+  let label = labels.get(period);
+  if (label === undefined) {
+    if (labels.size > 1000) labels.clear();
+    labels.set(period, (label = formatPeriod(period)));
+  }
+  return label;
+}
+
+function formatPeriod(period: string): string {
   const [kind, key] = period.split(':');
   if (kind === 'weekly') {
     const m = /^(\d{4})-W(\d{2})$/.exec(key ?? '');

@@ -3,6 +3,7 @@
 // Domain code depends on this interface, never on nodemailer or SMTP directly.
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { AppContext } from '../context.js';
+import { devMailboxPort } from './transport.js';
 
 export interface OutgoingMail {
   to: string;
@@ -19,7 +20,7 @@ export interface Mailer {
 }
 
 export function smtpUrlOf(ctx: AppContext): string {
-  return ctx.config.PAPERBOY_SMTP_URL || `smtp://127.0.0.1:${ctx.config.PAPERBOY_DEV_SMTP_PORT}`;
+  return ctx.config.PAPERBOY_SMTP_URL || `smtp://127.0.0.1:${devMailboxPort(ctx)}`;
 }
 
 export function createMailer(ctx: AppContext, options: { pool?: boolean; maxConnections?: number } = {}): Mailer {

@@ -195,6 +195,9 @@ export class SmtpLanes {
           conn.close();
           return reject(err);
         }
+        // The end-of-data dot is a small write after the body; with Nagle's algorithm it would wait
+        // for the server's delayed ACK (about 40 ms) on every message.
+        (conn as unknown as { _socket?: { setNoDelay?: (on: boolean) => void } })._socket?.setNoDelay?.(true);
         if (!t.auth) {
           lane.conn = conn;
           return resolve(conn);

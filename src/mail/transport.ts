@@ -29,6 +29,17 @@ export interface MailTransport {
 }
 
 const transports = new WeakMap<AppContext, MailTransport>();
+const devPorts = new WeakMap<AppContext, number>();
+
+export function devMailboxPort(ctx: AppContext): number {
+  return devPorts.get(ctx) ?? ctx.config.PAPERBOY_DEV_SMTP_PORT;
+}
+
+/** The port the development mailbox actually listens on (PAPERBOY_DEV_SMTP_PORT may be 0). */
+export function setDevMailboxPort(ctx: AppContext, port: number): void {
+  devPorts.set(ctx, port);
+  closeMailTransport(ctx);
+}
 
 export function devMailboxMode(ctx: AppContext): boolean {
   return !ctx.config.PAPERBOY_SMTP_URL;
@@ -37,7 +48,7 @@ export function devMailboxMode(ctx: AppContext): boolean {
 export function mailTransport(ctx: AppContext): MailTransport {
   let t = transports.get(ctx);
   if (!t) {
-    const url = ctx.config.PAPERBOY_SMTP_URL || `smtp://127.0.0.1:${ctx.config.PAPERBOY_DEV_SMTP_PORT}?tls=off`;
+    const url = ctx.config.PAPERBOY_SMTP_URL || `smtp://127.0.0.1:${devMailboxPort(ctx)}?tls=off`;
     t = { lanes: new SmtpLanes(parseSmtpUrl(url), SMTP_CONNECTIONS), rate: new RateCap(ctx.clock, ctx.config.PAPERBOY_MAIL_RATE) };
     transports.set(ctx, t);
   }

@@ -188,11 +188,11 @@ export async function finishOutbox(db: Db, id: number, workerId: string, status:
     .execute();
 }
 
-/** Gives back leases of rows not yet committed (graceful stop), so another worker resumes at once. */
+/** Gives back leases of rows not started (graceful stop, pause), uncounted, so another worker resumes at once. */
 export async function releaseOutboxLeases(db: Db, workerId: string): Promise<void> {
   await db
     .updateTable('outbox')
-    .set({ status: 'pending', lease_until: null, locked_by: null })
+    .set({ status: 'pending', lease_until: null, locked_by: null, attempts: sql`attempts - 1` })
     .where('status', '=', 'sending')
     .where('locked_by', '=', workerId)
     .execute();

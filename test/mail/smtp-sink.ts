@@ -13,6 +13,8 @@ export interface Sink {
   onMessage: (to: string, n: number) => Verdict;
   /** Decides the answer to RCPT TO (default: accept). */
   onRcpt: (to: string) => Verdict;
+  /** Runs after a message is stored, before the server answers 250 (crash tests kill here). */
+  afterData: (to: string) => void;
   parsed(): Promise<ParsedMail[]>;
   close(): Promise<void>;
 }
@@ -25,6 +27,7 @@ export async function startSink(): Promise<Sink> {
     received: [],
     onMessage: () => 'accept',
     onRcpt: () => 'accept',
+    afterData: () => {},
     parsed: () => Promise.all(sink.received.map((m) => simpleParser(m.raw))),
     close: () =>
       new Promise((resolve) => {
@@ -56,10 +59,13 @@ export async function startSink(): Promise<Sink> {
         if (verdict === 'drop-mid-data') return;
         if (verdict !== 'accept') return callback(Object.assign(new Error(verdict.message), { responseCode: verdict.code }));
         sink.received.push({ to, raw: Buffer.concat(chunks) });
+        sink.afterData(to);
         callback();
       });
     },
   });
+  // A client that goes away mid-conversation (the crash test kills it) is not the server's error.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const addr = server.server.address();
   sink.port = typeof addr === 'object' && addr ? addr.port : 0;

@@ -1,0 +1,164 @@
+// Digest benchmark: N confirmed subscribers with varied preferences over a store of P papers; the
+// whole digest run (compose every digest, record the outbox, render, send) handed to a local SMTP
+// sink that discards, through the same 4-connection pool paperboy uses. In the same run, the same
+// sink is first fed pre-rendered messages of the same size through the same pool: the ceiling that
+// SMTP alone allows on this machine. Prints both rates, their ratio and the peak RSS.
+//
+//   npm run bench -- digest [--subscribers 100000] [--papers 100000] [--baseline 10000] [--db PATH]
+//
+// The seeded papers stay in --db (default bench/_tmp/digest-bench.db) for later runs; subscribers
+// and the outbox are recreated on every run.
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../src/config.js';
+import { createContext } from '../src/context.js';
+import { seedStore } from './seed.js';
+import { countPapers } from '../src/store/papers.js';
+import { defaultPreferences, insertSubscribers, type Preferences } from '../src/store/subscribers.js';
+import { runDigests } from '../src/mail/digest-run.js';
+import { mailTransport, closeMailTransport } from '../src/mail/transport.js';
+import { buildMessage } from '../src/mail/message.js';
+import { outboxCounts } from '../src/store/outbox.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const SUBSCRIBERS = Number(arg('subscribers', '100000'));
+const PAPERS = Number(arg('papers', '100000'));
+const BASELINE = Number(arg('baseline', '10000'));
+const dbPath = path.resolve(arg('db', path.join(here, '_tmp', 'digest-bench.db')));
+
+function startSink(): Promise<{ child: ChildProcess; port: number; count(): Promise<{ messages: number; bytes: number }> }> {
+  const child = fork(path.join(here, '_smtp-sink.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve) => {
+    child.once('message', (m: { port: number }) =>
+      resolve({
+        child,
+        port: m.port,
+        count: () => new Promise((r) => (child.once('message', r as never), child.send({ type: 'count' }))),
+      }),
+    );
+  });
+}
+
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+const mb = (b: number) => `${Math.round(b / 1048576)} MB`;
+
+const sink = await startSink();
+mkdirSync(path.dirname(dbPath), { recursive: true });
+const fresh = !existsSync(dbPath);
+const ctx = await createContext(
+  loadConfig({
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: dbPath,
+    PAPERBOY_DATA_DIR: path.dirname(dbPath),
+    PAPERBOY_SECRET: 'bench-secret',
+    PAPERBOY_SMTP_URL: `smtp://127.0.0.1:${sink.port}?tls=off`,
+    PAPERBOY_MAIL_RATE: '100000',
+    PAPERBOY_BASE_URL: 'https://papers.example.org',
+    PAPERBOY_DEMO: 'false',
+    PAPERBOY_EMBEDDER: 'none',
+  }),
+);
+try {
+  if (fresh || (await countPapers(ctx.store.db)) < PAPERS) {
+    const t = Date.now();
+    await seedStore(ctx, { papers: PAPERS, days: 30, dailyPerDay: 50 });
+    process.stdout.write(`seeded ${PAPERS} papers in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
+  }
+  // A fresh subscriber base and outbox on every run.
+  await ctx.store.db.deleteFrom('digest_papers').execute();
+  await ctx.store.db.deleteFrom('outbox').execute();
+  await ctx.store.db.deleteFrom('subscribers').execute();
+  await ctx.store.db.deleteFrom('mail_control').execute();
+
+  // Varied preferences: what the store actually has (categories and authors of real rows).
+  const cats = (await ctx.store.db.selectFrom('paper_categories').select('category').distinct().limit(40).execute()).map((r) => r.category);
+  const authors = (await ctx.store.db.selectFrom('paper_authors').select('name').orderBy('paper_id', 'desc').limit(400).execute()).map((r) => r.name);
+  const topics = ['transformer', 'diffusion', 'graph neural', 'reinforcement learning', 'language model', 'quantum', 'robust', 'benchmark', 'sparse', 'federated', 'contrastive', 'retrieval'];
+  const zones = ['UTC', 'Europe/Paris', 'America/New_York', 'Asia/Tokyo', 'Australia/Sydney', 'America/Los_Angeles'];
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const pick = <T>(list: T[], n: number) => Array.from({ length: n }, () => list[Math.floor(rnd() * list.length)]).filter((v, i, a) => v !== undefined && a.indexOf(v) === i);
+  const list: Array<Preferences & { email: string; status: 'active' }> = [];
+  for (let i = 0; i < SUBSCRIBERS; i++) {
+    list.push({
+      ...defaultPreferences,
+      email: `reader${i}@bench.example.org`,
+      status: 'active',
+      frequency: rnd() < 0.8 ? 'daily' : 'weekly',
+      timezone: zones[i % zones.length],
+      hour: Math.floor(rnd() * 24),
+      weekday: Math.floor(rnd() * 7),
+      topN: [0, 3, 5, 10][Math.floor(rnd() * 4)],
+      includeDaily: rnd() < 0.7,
+      categories: pick(cats, Math.floor(rnd() * 3)),
+      topics: pick(topics, Math.floor(rnd() * 3)),
+      authors: pick(authors, Math.floor(rnd() * 2)),
+    });
+  }
+  let t = Date.now();
+  await insertSubscribers(ctx.store.db, list, ctx.clock.now().toISOString());
+  process.stdout.write(`${SUBSCRIBERS} subscribers inserted in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
+
+  const transport = mailTransport(ctx);
+
+  // 1. The full run: compose, record, render, send.
+  peakRss = process.memoryUsage().rss;
+  const before = await sink.count();
+  t = Date.now();
+  const report = await runDigests(ctx, { period: 'all', force: true, delivery: { transport } });
+  const runSeconds = (Date.now() - t) / 1000;
+  const after = await sink.count();
+  const sent = after.messages - before.messages;
+  const avgSize = (after.bytes - before.bytes) / Math.max(1, sent);
+  const runRate = sent / runSeconds;
+  const runPeak = peakRss;
+
+  // 2. The ceiling: pre-rendered messages of the same size through the same pool, same sink.
+  const filler = 'x'.repeat(76);
+  const sample = await buildMessage(ctx, {
+    to: 'reader0@bench.example.org',
+    messageId: '<bench@papers.example.org>',
+    date: new Date(),
+    mail: { subject: 'Pre-rendered', text: '', html: '' },
+  });
+  const body = Buffer.concat([sample.raw, Buffer.from(Array.from({ length: Math.max(0, Math.round((avgSize - sample.raw.length) / 78)) }, () => `${filler}\r\n`).join(''))]);
+  const before2 = await sink.count();
+  t = Date.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: transport.lanes.size * 2 }, async () => {
+      while (next < BASELINE) {
+        const i = next++;
+        await transport.rate.take();
+        const r = await transport.lanes.send({ from: sample.from, to: `reader${i}@bench.example.org` }, body, async () => true);
+        if (!r.ok) throw new Error(`baseline send failed: ${r.message}`);
+      }
+    }),
+  );
+  const baseSeconds = (Date.now() - t) / 1000;
+  const after2 = await sink.count();
+  const baseRate = (after2.messages - before2.messages) / baseSeconds;
+
+  const counts = await outboxCounts(ctx.store.db);
+  process.stdout.write(
+    [
+      `digest run: ${SUBSCRIBERS} subscribers over ${PAPERS} papers; composed ${report.composed}, empty ${report.empty}; outbox ${JSON.stringify(counts)}`,
+      `  whole run (compose + record + render + send): ${sent} digests in ${runSeconds.toFixed(1)} s = ${runRate.toFixed(0)} digests/s, average ${Math.round(avgSize)} bytes, peak RSS ${mb(runPeak)}`,
+      `  pre-rendered ${Math.round(body.length)}-byte messages, same pool and sink: ${after2.messages - before2.messages} in ${baseSeconds.toFixed(1)} s = ${baseRate.toFixed(0)} messages/s`,
+      `  ratio: ${((runRate / baseRate) * 100).toFixed(0)}% (target >= 50%); rate target >= 200/s; RSS target <= 500 MB`,
+      '',
+    ].join('\n'),
+  );
+} finally {
+  clearInterval(sampler);
+  closeMailTransport(ctx);
+  await ctx.store.close();
+  sink.child.send({ type: 'stop' });
+}
