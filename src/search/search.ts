@@ -1,7 +1,7 @@
 // The search entry point every caller uses (pages, API, feeds, digests' topics): parses the query,
 // runs full text and vectors through the engine's SearchIndex, fuses them, loads the papers.
-// Hybrid ranking is reciprocal rank fusion of BM25 and vector ranks; filters apply inside both
-// searches, before ranking. Without vectors (model off, loading, or nothing embedded yet) every
+// Hybrid ranking fuses BM25 and vector scores (fuseHybrid); filters apply inside both searches,
+// before ranking. Without vectors (model off, loading, or nothing embedded yet) every
 // mode degrades to full text and says so in `notice`.
 import type { AppContext } from '../context.js';
 import { parseArxivId } from '../ingest/arxiv-id.js';
@@ -53,6 +53,20 @@ export interface SearchResult {
 }
 
 const RRF_K = 60;
+/**
+ * How hybrid search combines full text and vectors: score fusion (fuseScores) with the vector side
+ * at a quarter of the weight. Measured on CSFCube (bench/eval.ts, bench/results/eval.md): the
+ * bundled model's cosines are a much weaker signal than BM25 on scientific text, so with equal
+ * weight or with rank fusion they pull good keyword hits down; a small weight re-orders the keyword
+ * hits and adds close neighbours that miss the words. A stronger model (PAPERBOY_EMBEDDER=openai)
+ * may deserve more weight.
+ */
+export const FUSION_WEIGHTS: [keyword: number, vector: number] = [1, 0.25];
+
+/** The hybrid fusion of a keyword list and a vector list. */
+export function fuseHybrid(keyword: IndexHit[], vector: IndexHit[]): IndexHit[] {
+  return fuseScores([keyword, vector], FUSION_WEIGHTS);
+}
 /** Candidates each side contributes to fusion; deeper pages fuse deeper lists. */
 const FUSION_DEPTH = 100;
 const MAX_OFFSET = 1000;
@@ -119,7 +133,7 @@ export async function searchPapers(ctx: AppContext, query: string, opts: SearchO
 
   const depth = Math.max(FUSION_DEPTH, offset + limit);
   const [kw, vec] = await Promise.all([keyword(depth, 0, 'relevance'), index.vector(semantic.vector!, semantic.model!, excludedFilters, depth)]);
-  const fused = fuse([kw.hits, vec]);
+  const fused = fuseHybrid(kw.hits, vec);
   return finish(ctx, parsed, fused.slice(offset, offset + limit), Math.max(kw.total, fused.length), {
     capped: kw.capped,
     mode,
@@ -133,6 +147,27 @@ export function fuse(lists: IndexHit[][], weights: number[] = lists.map(() => 1)
   const scores = new Map<string, number>();
   lists.forEach((list, li) => {
     list.forEach((hit, rank) => scores.set(hit.paperId, (scores.get(hit.paperId) ?? 0) + weights[li] / (RRF_K + rank + 1)));
+  });
+  return [...scores.entries()].sort((a, b) => b[1] - a[1]).map(([paperId, score]) => ({ paperId, score }));
+}
+
+/**
+ * Convex combination of min-max normalised scores: each list's best hit scores 1 and its worst 0
+ * (a paper missing from a list gets 0 there). Unlike RRF it keeps how far apart the hits are,
+ * which matters when one side (here the bundled model's cosines) is much weaker than the other.
+ */
+export function fuseScores(lists: IndexHit[][], weights: number[] = lists.map(() => 1)): IndexHit[] {
+  const scores = new Map<string, number>();
+  lists.forEach((list, li) => {
+    if (!list.length) return;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const h of list) {
+      lo = Math.min(lo, h.score);
+      hi = Math.max(hi, h.score);
+    }
+    const span = hi - lo || 1;
+    for (const h of list) scores.set(h.paperId, (scores.get(h.paperId) ?? 0) + (weights[li] * (h.score - lo)) / span);
   });
   return [...scores.entries()].sort((a, b) => b[1] - a[1]).map(([paperId, score]) => ({ paperId, score }));
 }
@@ -239,7 +274,7 @@ export async function noResultsHelp(ctx: AppContext, query: string): Promise<NoR
 
 /** A word as written in papers for an indexed stem ("residu" -> "residual"), closest to what was typed. */
 async function surfaceForm(ctx: AppContext, stem: string, typed: string): Promise<string> {
-  const page = await searchIndexOf(ctx).keyword({ terms: [stem], phrases: [], excluded: [], authors: [] }, { categories: [] }, { limit: 3, offset: 0, sort: 'relevance', countCap: 3 });
+  const page = await searchIndexOf(ctx).keyword({ terms: [stem], phrases: [], excluded: [], authors: [] }, { categories: [] }, { limit: 12, offset: 0, sort: 'relevance', countCap: 12 });
   const papers = await getPapers(ctx.store.db, page.hits.map((h) => h.paperId));
   const forms = new Set(papers.flatMap((p) => words(`${p.title} ${p.abstract}`)).filter((w) => w.startsWith(stem)));
   return [...forms].sort((a, b) => editDistance(typed, a) - editDistance(typed, b))[0] ?? stem;

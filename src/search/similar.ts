@@ -5,7 +5,7 @@ import { type Paper, getPaper, getPapers } from '../store/papers.js';
 import { embedderOf } from './embedder.js';
 import './engines.js';
 import { type IndexFilters, type IndexHit, type SearchIndex, searchIndexOf } from './index.js';
-import { fuse, type SearchMode } from './search.js';
+import { fuseHybrid, type SearchMode } from './search.js';
 import { STOPWORDS, type TextQuery, words } from './query.js';
 
 export async function similarPapers(ctx: AppContext, paperId: string, limit: number): Promise<Paper[]> {
@@ -77,5 +77,5 @@ export async function moreLikeText(
   if (mode === 'keyword') return keyword();
   if (mode === 'semantic') return vector();
   const [k, v] = await Promise.all([keyword(), vector()]);
-  return fuse([k, v]).slice(0, o.limit);
+  return fuseHybrid(k, v).slice(0, o.limit);
 }
