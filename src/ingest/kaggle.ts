@@ -8,6 +8,7 @@ import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { normalisePaper, type Normalised, arxivLinks, canonicalArxivId } from './normalize.js';
 import { BatchWriter, type IngestTally } from './writer.js';
+import { withBulkLoad } from '../store/ingest.js';
 
 /** A line longer than this is broken input (real records are a few KB; the longest author lists ~100 KB). */
 export const MAX_LINE_BYTES = 4 * 1024 * 1024;
@@ -162,7 +163,16 @@ export interface ImportSummary extends IngestTally {
  * Imports parsed records (from a file or a generator). Each item is the record and where it came
  * from; `problem` marks an item that could not even be read.
  */
-export async function importKaggleItems(
+export function importKaggleItems(
+  ctx: AppContext,
+  items: Parameters<typeof importItems>[1],
+  options: ImportOptions = {},
+  read: ReadProgress = { bytesRead: 0, totalBytes: 0 },
+): Promise<ImportSummary> {
+  return withBulkLoad(ctx.store, () => importItems(ctx, items, options, read));
+}
+
+async function importItems(
   ctx: AppContext,
   items: AsyncIterable<{ location: string; record?: unknown; problem?: string }> | Iterable<{ location: string; record?: unknown; problem?: string }>,
   options: ImportOptions = {},
