@@ -1,13 +1,14 @@
 // Declares an API route once: its parameters, body and response as zod schemas. The same declaration
-// validates the request (a clear 400 naming the parameter), registers the Fastify route with the API
-// rate limit, and feeds the OpenAPI document (src/api/openapi.ts).
+// validates the request (a clear 400 naming the parameter), registers the Fastify route with the
+// per-token rate limit, and feeds the OpenAPI document (src/api/openapi.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
-import { badRequest } from '../errors.js';
+import { type AppError, badRequest } from '../errors.js';
 import { hashToken } from '../signing.js';
 import type { User } from '../store/users.js';
 import { bearerToken, requireApiUser } from './auth.js';
+import { TokenLimiter } from './token-limit.js';
 
 export interface PathParam {
   name: string;
@@ -55,27 +56,32 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown): z.
 export class ApiRegistry {
   readonly routes: ApiRoute<any, any>[] = [];
 
-  constructor(private readonly ctx: AppContext) {}
+  private readonly tokenLimiter: TokenLimiter;
 
-  /** Per-token limit for token-authenticated requests, per-IP otherwise; Retry-After comes with each 429. */
-  rateLimit() {
-    const perIp = this.ctx.config.PAPERBOY_RATE_LIMIT_PER_MIN;
-    const perToken = this.ctx.config.PAPERBOY_API_TOKEN_RATE_LIMIT_PER_MIN;
-    return {
-      timeWindow: 60_000,
-      keyGenerator: (request: FastifyRequest) => {
-        const token = bearerToken(request);
-        return token ? `token:${hashToken(token)}` : `ip:${request.ip}`;
-      },
-      max: (_request: FastifyRequest, key: string) => (key.startsWith('token:') ? perToken : perIp),
-    };
+  constructor(private readonly ctx: AppContext) {
+    this.tokenLimiter = new TokenLimiter(ctx.config.PAPERBOY_API_TOKEN_RATE_LIMIT_PER_MIN, ctx.clock);
   }
+
+  /** Counts a request that carries a token against that token's budget (the per-IP limit runs for all). */
+  private limitToken(request: FastifyRequest, reply: FastifyReply): void {
+    const token = bearerToken(request);
+    if (!token) return;
+    try {
+      this.tokenLimiter.take(hashToken(token));
+    } catch (err) {
+      const retryAfter = (err as AppError).details?.retryAfter;
+      if (retryAfter) reply.header('Retry-After', String(retryAfter));
+      throw err;
+    }
+  }
+
 
   add<Q extends z.ZodType, B extends z.ZodType>(app: FastifyInstance, route: ApiRoute<Q, B>): void {
     this.routes.push(route);
     const urls = Array.isArray(route.url) ? route.url : [route.url];
     for (const url of urls) {
       const run = async (request: FastifyRequest, reply: FastifyReply) => {
+        this.limitToken(request, reply);
         const user = route.auth ? await requireApiUser(this.ctx, request) : (undefined as unknown as User);
         const query = route.query ? parseOrThrow(route.query, request.query) : ({} as z.output<Q>);
         const body = route.body ? parseOrThrow(route.body, request.body) : ({} as z.output<B>);
@@ -88,9 +94,9 @@ export class ApiRegistry {
         method: route.method,
         url,
         // Token-authenticated POSTs carry no cookie-bound CSRF token; the bearer token is the proof.
-        config: { rateLimit: this.rateLimit(), ...(route.method === 'POST' ? { csrf: false } : {}) },
+        ...(route.method === 'POST' ? { config: { csrf: false } } : {}),
         // The API never looks at the browser session (a token is the only credential), so it answers
-        // in preValidation: after the rate limit (onRequest), before the session hook (preHandler).
+        // in preValidation: after the per-IP rate limit (onRequest), before the session hook (preHandler).
         // Its responses then set no cookie, which shared caches must not store with public bodies.
         preValidation: run,
         handler: run,

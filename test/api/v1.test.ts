@@ -191,15 +191,25 @@ test('writes need a token: upvote, comment, submit; a session cookie alone is re
   }
 });
 
-test('per-token rate limit is separate from the per-IP limit', async () => {
-  const { ctx, app, users } = await setup({ PAPERBOY_RATE_LIMIT_PER_MIN: '3', PAPERBOY_API_TOKEN_RATE_LIMIT_PER_MIN: '6' });
+test('each token has its own per-minute budget, with Retry-After when it is spent', async () => {
+  const { ctx, app, users } = await setup({ PAPERBOY_API_TOKEN_RATE_LIMIT_PER_MIN: '3' });
   try {
-    const token = (await createToken(ctx, app, users.alice)).token;
+    const first = (await createToken(ctx, app, users.alice, 'one')).token;
+    const second = (await createToken(ctx, app, users.alice, 'two')).token;
+    const call = (token?: string) => app.inject({ url: '/api/v1/papers/2611.00001', headers: token ? { authorization: `Bearer ${token}` } : {} });
     const statuses: number[] = [];
-    for (let i = 0; i < 7; i++) statuses.push((await app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } })).statusCode);
-    assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200, 429]);
-    const limited = await app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
-    assert.ok(Number(limited.headers['retry-after']) > 0);
+    for (let i = 0; i < 4; i++) statuses.push((await call(first)).statusCode);
+    assert.deepEqual(statuses, [200, 200, 200, 429]);
+    const limited = await call(first);
+    assert.equal(limited.statusCode, 429);
+    assert.equal(limited.headers['retry-after'], '60');
+    assert.match(limited.json().error, /Too many requests with this token/);
+    assert.equal((await call(second)).statusCode, 200, 'another token has its own budget');
+    assert.equal((await call()).statusCode, 200, 'anonymous reads from the same address only count against the per-IP limit');
+    ctx.clock.advance(45_000);
+    assert.equal((await call(first)).headers['retry-after'], '15', 'Retry-After counts down to the end of the window');
+    ctx.clock.advance(15_000);
+    assert.equal((await call(first)).statusCode, 200, 'a new minute, a new budget');
   } finally {
     await app.close();
     await ctx.cleanup();
