@@ -50,3 +50,20 @@ test('ten thousand characters parse quickly into a bounded query', () => {
   assert.ok(Date.now() - t < 200);
   assert.ok(q.text.terms.length + q.text.phrases.length <= 32);
 });
+
+test('score fusion: a lone keyword hit keeps its weight; weights scale each side', async () => {
+  const { fuseScores } = await import('./search.js');
+  const fused = fuseScores(
+    [
+      [{ paperId: 'k', score: 7 }],
+      [
+        { paperId: 'v1', score: 0.9 },
+        { paperId: 'v2', score: 0.5 },
+      ],
+    ],
+    [1, 0.25],
+  );
+  assert.deepEqual(fused.map((h) => h.paperId), ['k', 'v1', 'v2']);
+  assert.equal(fused[0].score, 1);
+  assert.equal(fused[1].score, 0.25);
+});

@@ -166,8 +166,9 @@ export function fuseScores(lists: IndexHit[][], weights: number[] = lists.map(()
       lo = Math.min(lo, h.score);
       hi = Math.max(hi, h.score);
     }
-    const span = hi - lo || 1;
-    for (const h of list) scores.set(h.paperId, (scores.get(h.paperId) ?? 0) + (weights[li] * (h.score - lo)) / span);
+    const span = hi - lo;
+    // A list of equal scores (one hit, say) gives each its full weight rather than none.
+    for (const h of list) scores.set(h.paperId, (scores.get(h.paperId) ?? 0) + weights[li] * (span > 0 ? (h.score - lo) / span : 1));
   });
   return [...scores.entries()].sort((a, b) => b[1] - a[1]).map(([paperId, score]) => ({ paperId, score }));
 }

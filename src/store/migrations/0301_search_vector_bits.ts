@@ -12,6 +12,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('dims', 'integer', (c) => c.notNull())
     .addColumn('bits', 'blob', (c) => c.notNull())
     .execute();
+  // Vectors stored before this table existed get their codes now.
+  await sql`insert into search_vector_bits(id, dims, bits) select id, dims, vec_quantize_binary(vec) from search_vectors`.execute(db);
   await sql`create trigger search_vectors_bits_ad after delete on search_vectors begin
     delete from search_vector_bits where id = old.id;
   end`.execute(db);
