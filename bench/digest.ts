@@ -46,7 +46,7 @@ function startSink(): Promise<{ child: ChildProcess; port: number; count(): Prom
 }
 
 let peakRss = 0;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 250);
 const mb = (b: number) => `${Math.round(b / 1048576)} MB`;
 
 const sink = await startSink();

@@ -72,6 +72,38 @@ function footerText(why: string, links: MailLinks): string {
   return `--\n${why}\nChange what you receive: ${links.preferences}\nUnsubscribe: ${links.unsubscribe}\n`;
 }
 
+interface PaperFragments {
+  title: string;
+  html: SafeHtml;
+  text: string;
+}
+
+// A paper looks the same in every subscriber's digest, so its HTML and text are rendered once per
+// version (LaTeX conversion and escaping dominate the cost of a digest otherwise).
+const fragmentCache = new Map<string, PaperFragments>();
+
+function fragments(baseUrl: string, p: Paper): PaperFragments {
+  const key = `${baseUrl}|${p.id}|${p.changedAt}|${p.upvotes}`;
+  let f = fragmentCache.get(key);
+  if (f) return f;
+  if (fragmentCache.size >= 20_000) fragmentCache.clear();
+  const url = `${baseUrl}/papers/${p.id}`;
+  const title = latexToText(p.title);
+  const abstract = summary(p.abstract);
+  const authors = authorsLine(p.authors);
+  f = {
+    title,
+    html: html`<tr><td style="padding:8px 0 12px 0;border-bottom:1px solid #eaeef2;">
+<a class="pb-link" href="${safeUrl(url)}" style="color:#0969da;font-weight:600;font-size:16px;text-decoration:none;">${title}</a>
+<div class="pb-muted" style="color:#57606a;font-size:13px;margin-top:2px;">${authors}${p.upvotes ? html` · ▲ ${p.upvotes}` : ''}</div>
+<div style="font-size:14px;margin-top:4px;">${abstract}</div>
+</td></tr>`,
+    text: [`* ${oneLine(title, 500)}`, `  ${oneLine(authors, 300)}${p.upvotes ? ` · ${p.upvotes} upvotes` : ''}`, `  ${oneLine(abstract, 400)}`, `  ${url}`, ''].join('\n'),
+  };
+  fragmentCache.set(key, f);
+  return f;
+}
+
 export interface DigestView {
   siteName: string;
   baseUrl: string;
@@ -88,19 +120,12 @@ export function renderDigest(v: DigestView): RenderedMail {
     .filter((s) => s.papers.length);
   const count = sections.reduce((n, s) => n + s.papers.length, 0);
   const first = sections[0]?.papers[0];
-  const subject = oneLine(`${v.siteName} digest, ${v.periodLabel}: ${first ? latexToText(first.title) : ''}${count > 1 ? ` and ${count - 1} more` : ''}`);
-  const paperUrl = (p: Paper) => `${v.baseUrl}/papers/${p.id}`;
+  const subject = oneLine(`${v.siteName} digest, ${v.periodLabel}: ${first ? fragments(v.baseUrl, first).title : ''}${count > 1 ? ` and ${count - 1} more` : ''}`);
 
   const body = html`<tr><td style="padding-bottom:8px;"><h1 style="margin:0;font-size:22px;line-height:1.3;">Your papers for ${v.periodLabel}</h1></td></tr>
 ${sections.map(
   (s) => html`<tr><td style="padding-top:20px;"><h2 style="margin:0 0 8px 0;font-size:17px;text-transform:none;">${sectionTitle[s.kind](s.label)}</h2></td></tr>
-${s.papers.map(
-  (p) => html`<tr><td style="padding:8px 0 12px 0;border-bottom:1px solid #eaeef2;">
-<a class="pb-link" href="${safeUrl(paperUrl(p))}" style="color:#0969da;font-weight:600;font-size:16px;text-decoration:none;">${latexToText(p.title)}</a>
-<div class="pb-muted" style="color:#57606a;font-size:13px;margin-top:2px;">${authorsLine(p.authors)}${p.upvotes ? html` · ▲ ${p.upvotes}` : ''}</div>
-<div style="font-size:14px;margin-top:4px;">${summary(p.abstract)}</div>
-</td></tr>`,
-)}`,
+${s.papers.map((p) => fragments(v.baseUrl, p).html)}`,
 )}`;
   const htmlPart = frame({ title: subject, preheader: `${count} paper${count === 1 ? '' : 's'} for ${v.periodLabel}`, body, footer: footerHtml(v.why, v.links) });
 
@@ -108,9 +133,7 @@ ${s.papers.map(
   for (const s of sections) {
     const title = sectionTitle[s.kind](s.label);
     lines.push(oneLine(title, 300), '='.repeat(Math.min(60, oneLine(title, 300).length)), '');
-    for (const p of s.papers) {
-      lines.push(`* ${oneLine(latexToText(p.title), 500)}`, `  ${oneLine(authorsLine(p.authors), 300)}${p.upvotes ? ` · ${p.upvotes} upvotes` : ''}`, `  ${oneLine(summary(p.abstract), 400)}`, `  ${paperUrl(p)}`, '');
-    }
+    for (const p of s.papers) lines.push(fragments(v.baseUrl, p).text);
   }
   lines.push(footerText(v.why, v.links));
   return { subject, text: lines.join('\n'), html: htmlPart };
