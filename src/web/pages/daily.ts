@@ -7,7 +7,7 @@ import { upvotedBy } from '../../community/upvotes.js';
 import { nextListedDay, previousListedDay, submitterNames } from '../../store/daily.js';
 import { dailyPapers, latestDailyDay } from '../../store/papers.js';
 import { servePage } from '../cache.js';
-import { addDays, longDay, monthName, monthRange, shiftMonth, shiftWeek, validDay, weekOf, weekRange } from '../dates.js';
+import { longDay, monthName, monthRange, shiftMonth, shiftWeek, validDay, weekOf, weekRange } from '../dates.js';
 import { html, type SafeHtml } from '../views/html.js';
 import { layout } from '../views/layout.js';
 import { paperItem } from '../views/paper-item.js';
@@ -47,6 +47,8 @@ async function periodOf(ctx: AppContext, kind: Kind, param: string | undefined):
   if (!r) throw badRequest('Months look like 2024-01.');
   return { kind, label: monthName(param!), ...r, path: `/papers/month/${param}`, prev: `/papers/month/${shiftMonth(param!, -1)}`, next: r.to < today ? `/papers/month/${shiftMonth(param!, 1)}` : undefined };
 }
+
+const minDay = (a: string, b: string) => (a < b ? a : b);
 
 function sortLinks(period: Period, sort: Sort): SafeHtml {
   const link = (s: Sort, label: string) =>
@@ -94,7 +96,7 @@ export function dailyPage(ctx: AppContext, kind: Kind = 'day') {
 </header>
 <nav class="period-nav" aria-label="Periods">
   ${period.prev ? html`<a rel="prev" href="${period.prev}">← Previous</a>` : html`<span></span>`}
-  <span class="zoom">${day ? html`<a href="/papers/week/${weekOf(day)}">Week</a> · <a href="/papers/month/${day.slice(0, 7)}">Month</a>` : html`<a href="/papers/date/${period.to < addDays(ctx.clock.now().toISOString().slice(0, 10), 0) ? period.to : ctx.clock.now().toISOString().slice(0, 10)}">Day</a>`}</span>
+  <span class="zoom">${day ? html`<a href="/papers/week/${weekOf(day)}">Week</a> · <a href="/papers/month/${day.slice(0, 7)}">Month</a>` : html`<a href="/papers/date/${minDay(period.to, ctx.clock.now().toISOString().slice(0, 10))}">Day</a>`}</span>
   ${period.next ? html`<a rel="next" href="${period.next}">Next →</a>` : html`<span></span>`}
 </nav>
 ${sortLinks(period, sort)}
