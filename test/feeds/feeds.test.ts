@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
@@ -150,6 +151,13 @@ test('conditional GET answers 304 until the list changes; cache headers and CORS
     assert.equal(again.body, '');
     const since = await app.inject({ url: '/feeds/daily.atom', headers: { 'if-modified-since': lastModified } });
     assert.equal(since.statusCode, 304);
+    // Clients that accept gzip get the same feed compressed, as its own representation.
+    const zipped = await app.inject({ url: '/feeds/daily.atom', headers: { 'accept-encoding': 'gzip, deflate' } });
+    assert.equal(zipped.headers['content-encoding'], 'gzip');
+    assert.equal(zipped.headers.vary, 'Accept-Encoding');
+    assert.equal(gunzipSync(zipped.rawPayload).toString(), first.body);
+    assert.notEqual(zipped.headers.etag, etag);
+    assert.equal((await app.inject({ url: '/feeds/daily.atom', headers: { 'accept-encoding': 'gzip', 'if-none-match': String(zipped.headers.etag) } })).statusCode, 304);
 
     // A listed paper is renamed two seconds later (past the one-second reuse, well within the cache
     // TTL): the content version catches it and the same validators no longer match.
