@@ -132,13 +132,26 @@ export async function upsertPapers(db: Db, papers: PaperInput[], now: string): P
     }
   }
   if (fresh.length) {
-    await insertMany(
+    // ON CONFLICT DO NOTHING: another writer (a second harvester on PostgreSQL) may insert the same
+    // new paper between our lookup and our insert. Its row wins; ours is then compared like any
+    // existing paper, and only the rows we really inserted get their authors and categories here.
+    const insertedIds = await insertMany(
       db,
       'papers',
       fresh.map((p) => paperRow(p, now)),
     );
-    await insertChildren(db, fresh);
-    result.inserted += fresh.length;
+    const mine = insertedIds.size === fresh.length ? fresh : fresh.filter((p) => insertedIds.has(p.id));
+    await insertChildren(db, mine);
+    result.inserted += mine.length;
+    if (mine.length < fresh.length) {
+      const raced = fresh.filter((p) => !insertedIds.has(p.id));
+      const existing = new Map((await existingVersions(db, raced.map((p) => p.id))).map((r) => [r.id, r]));
+      for (const p of raced) {
+        const old = existing.get(p.id);
+        if (old && isNewer(p, { version: old.version, updatedAt: old.updated_at })) changed.push(p);
+        else result.unchanged++;
+      }
+    }
   }
   for (const p of changed) {
     const { created_at: _created, ...row } = paperRow(p, now);
@@ -200,10 +213,11 @@ async function insertChildren(db: Db, papers: PaperInput[]): Promise<void> {
 // compiled once per (engine, table, columns, N) and reused with fresh parameters.
 const compiledSql = new Map<string, string>();
 
-async function insertMany<T extends 'papers' | 'paper_authors' | 'paper_categories'>(db: Db, table: T, rows: Array<Record<string, unknown>>): Promise<void> {
+async function insertMany<T extends 'papers' | 'paper_authors' | 'paper_categories'>(db: Db, table: T, rows: Array<Record<string, unknown>>): Promise<Set<string>> {
   const columns = Object.keys(rows[0]);
   const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
   const engine = dialectOf(db);
+  const inserted = new Set<string>();
   for (let i = 0; i < rows.length; i += perStatement) {
     const chunk = rows.slice(i, i + perStatement);
     const params: unknown[] = [];
@@ -211,20 +225,32 @@ async function insertMany<T extends 'papers' | 'paper_authors' | 'paper_categori
     const key = `${engine}:${table}:${columns.join(',')}:${chunk.length}`;
     let text = compiledSql.get(key);
     if (!text) {
-      const compiled = db
-        .insertInto(table)
-        .values(chunk as never)
-        .compile();
+      // Papers report which rows were new; children of a paper are written once (a racing writer's win).
+      const query =
+        table === 'papers'
+          ? db
+              .insertInto('papers')
+              .values(chunk as never)
+              .onConflict((oc) => oc.column('id').doNothing())
+              .returning('id')
+          : db
+              .insertInto(table)
+              .values(chunk as never)
+              .onConflict((oc) => oc.doNothing());
+      const compiled = query.compile();
       // The cached text is only valid if every value became one parameter, in row-major order.
       if (compiled.parameters.length !== params.length || compiled.parameters.some((v, k) => v !== params[k])) {
-        await db.executeQuery(compiled);
+        const { rows: out } = await db.executeQuery<{ id?: string }>(compiled);
+        for (const r of out) if (r.id) inserted.add(r.id);
         continue;
       }
       text = compiled.sql;
       compiledSql.set(key, text);
     }
-    await db.executeQuery(CompiledQuery.raw(text, params));
+    const { rows: out } = await db.executeQuery<{ id?: string }>(CompiledQuery.raw(text, params));
+    for (const r of out) if (r.id) inserted.add(r.id);
   }
+  return inserted;
 }
 
 async function existingVersions(db: Db, ids: string[]): Promise<Array<{ id: string; version: number; updated_at: string }>> {
