@@ -48,6 +48,40 @@ export async function runDigests(ctx: AppContext, opts: RunOptions): Promise<Run
     if (paused) return { ...report, paused };
   }
   const now = ctx.clock.now();
+  // Delivery starts with the first recorded batch and runs beside composition, so that sending
+  // (waiting on the SMTP server) and composing (CPU and SQL) overlap.
+  let composing = true;
+  const delivering = opts.dryRun || opts.composeOnly ? undefined : deliverWhileComposing(ctx, opts.delivery, () => composing);
+  try {
+    await compose(ctx, opts, now, report);
+  } finally {
+    composing = false;
+  }
+  if (delivering) {
+    report.delivery = await delivering;
+    report.paused = report.delivery.paused;
+  }
+  return report;
+}
+
+async function deliverWhileComposing(ctx: AppContext, options: DeliveryOptions | undefined, composing: () => boolean): Promise<DeliveryReport> {
+  const total: DeliveryReport = { sent: 0, retry: 0, failed: 0, skipped: 0, abandoned: 0 };
+  for (;;) {
+    const stillComposing = composing();
+    const r = await deliverOutbox(ctx, options);
+    total.sent += r.sent;
+    total.retry += r.retry;
+    total.failed += r.failed;
+    total.skipped += r.skipped;
+    total.abandoned += r.abandoned;
+    if (r.paused) return { ...total, paused: r.paused };
+    // Composition had ended before this pass began: the pass saw every row there is.
+    if (!stillComposing) return total;
+    if (r.sent + r.retry + r.failed + r.skipped + r.abandoned === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function compose(ctx: AppContext, opts: RunOptions, now: Date, report: RunReport): Promise<void> {
   for (const frequency of frequencies(opts.period)) {
     const composer = new Composer(ctx, frequency, now);
     let after = 0;
@@ -82,11 +116,6 @@ export async function runDigests(ctx: AppContext, opts: RunOptions): Promise<Run
       opts.onProgress?.(report.composed);
     }
   }
-  if (!opts.dryRun && !opts.composeOnly) {
-    report.delivery = await deliverOutbox(ctx, opts.delivery);
-    report.paused = report.delivery.paused;
-  }
-  return report;
 }
 
 async function withoutRows(ctx: AppContext, due: Subscriber[], now: Date, report: RunReport): Promise<Subscriber[]> {

@@ -110,6 +110,14 @@ export default async function routes(app: FastifyInstance, ctx: AppContext): Pro
 
   if (!devMailboxMode(ctx)) return;
 
+  // The development mailbox holds everyone's confirmation links: it answers only on this machine.
+  const loopbackOnly = async (request: FastifyRequest) => {
+    if (!/^(127\.|::1$|::ffff:127\.)/.test(request.ip)) throw new AppError('not_found', 'There is no page at this address.');
+  };
+  app.addHook('onRequest', async (request) => {
+    if (request.url === '/dev/mail' || request.url.startsWith('/dev/mail/')) await loopbackOnly(request);
+  });
+
   app.get('/dev/mail', async (request, reply) => {
     const names = listMailFiles(ctx.config.dataDir, 100);
     const items = await Promise.all(names.map(async (name) => ({ name, mail: await readMail(ctx.config.dataDir, name) })));

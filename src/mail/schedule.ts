@@ -32,7 +32,21 @@ export interface LocalTime {
   weekday: number; // 0 = Sunday
 }
 
+// A digest run asks for the same instant in a handful of zones thousands of times; formatToParts
+// is slow, so answers are kept per zone and minute.
+const recent = new Map<string, LocalTime>();
+
 export function localTime(at: Date, tz: string): LocalTime {
+  const key = `${tz}|${Math.floor(at.getTime() / 60_000)}`;
+  let hit = recent.get(key);
+  if (!hit) {
+    if (recent.size > 10_000) recent.clear();
+    recent.set(key, (hit = computeLocalTime(at, tz)));
+  }
+  return hit;
+}
+
+function computeLocalTime(at: Date, tz: string): LocalTime {
   const parts: Record<string, string> = {};
   for (const p of formatter(isValidTimeZone(tz) ? tz : 'UTC').formatToParts(at)) parts[p.type] = p.value;
   return { day: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour), weekday: weekdays[parts.weekday] ?? 0 };
