@@ -58,7 +58,9 @@ export async function* readLines(file: string, progress?: ReadProgress): AsyncGe
         return { number, text: null, problem: 'not valid UTF-8' };
       }
     }
-    return { number, text: text.endsWith('\r') ? text.slice(0, -1) : text };
+    // Windows line ends and a byte-order mark (files saved by some editors) are not part of the record.
+    const line = number === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    return { number, text: line.endsWith('\r') ? line.slice(0, -1) : line };
   };
 
   for await (const chunk of stream as AsyncIterable<Buffer>) {

@@ -150,3 +150,15 @@ test('an overlong line is skipped without holding it in memory', async () => {
     await ctx.cleanup();
   }
 });
+
+test('a byte-order mark and Windows line ends are not mistaken for broken records', async () => {
+  const ctx = await makeTestContext();
+  try {
+    const file = path.join(ctx.dir, 'windows.jsonl');
+    writeFileSync(file, `\uFEFF${sample[0]}\r\n${sample[1]}\r\n`);
+    const s = await importKaggleFile(ctx, file);
+    assert.deepEqual([s.inserted, s.problems], [2, 0]);
+  } finally {
+    await ctx.cleanup();
+  }
+});
