@@ -230,10 +230,12 @@ async function main(): Promise<void> {
     child.once('exit', (code) => reject(new Error(`server exited (${code})`)));
   });
   const base = `http://127.0.0.1:${port}`;
-  const probe = await fetch(`${base}/trending`);
+  const rank = after.findIndex((p) => p.id === target.id) + 1;
+  const pageOf = Math.ceil(rank / 30);
+  const probe = await fetch(`${base}/trending${pageOf > 1 ? `?page=${pageOf}` : ''}`);
   const html = await probe.text();
   const tVisible = html.includes(`data-paper="${target.id}"`);
-  console.log(`/trending answers ${probe.status}, ${html.length} bytes, upvoted paper listed: ${tVisible}`);
+  console.log(`/trending${pageOf > 1 ? `?page=${pageOf}` : ''} answers ${probe.status}, ${html.length} bytes, upvoted paper listed at its new rank: ${tVisible}`);
   await load(`${base}/`, 2, connections); // warm-up
   await load(`${base}/trending`, 2, connections);
   const daily = await load(`${base}/`, duration, connections);
