@@ -2,12 +2,14 @@
 // arXiv pointed at a local replay server; the exit codes are what scripts rely on (src/cli/exit.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import SqliteDatabase from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT } from '../../src/cli/exit.js';
+import { generateKaggleRecords } from '../../bench/generate.js';
 import { fixtures } from '../helpers.js';
 import { atomRecording, recorded, startReplay } from './replay.js';
 
@@ -109,6 +111,49 @@ test('import demo loads the demo corpus into an empty data folder', async () => 
     const shown = await paperboy(['papers', 'show', '2607.09662'], { PAPERBOY_DATA_DIR: dir });
     assert.equal(shown.code, EXIT.ok, shown.stderr);
     assert.match(shown.stdout, /^2607\.09662v1 {2}PHINN-EEG/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an import killed mid-way keeps what it committed and a re-run completes it without duplicates', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'paperboy-cli-'));
+  try {
+    const file = path.join(dir, 'snapshot.jsonl');
+    writeFileSync(file, `${[...generateKaggleRecords(4000, 3)].map((r) => JSON.stringify(r)).join('\n')}\n`);
+    const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PAPERBOY_') && k !== 'DATABASE_URL' && k !== 'NODE_TEST_CONTEXT')), LOG_LEVEL: 'silent', PAPERBOY_DATA_DIR: dir };
+    const child = spawn(process.execPath, ['bin/paperboy.mjs', 'import', 'kaggle', file, '--batch', '100'], { cwd: root, env, stdio: 'ignore' });
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    // Kill it (SIGKILL: no chance to clean up) once some batches are committed.
+    const dbFile = path.join(dir, 'paperboy.db');
+    let committed = 0;
+    for (let i = 0; i < 2400 && committed < 300; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      if (!existsSync(dbFile)) continue;
+      try {
+        const db = new SqliteDatabase(dbFile, { readonly: true, fileMustExist: true });
+        committed = (db.prepare('select count(*) as n from papers').get() as { n: number }).n;
+        db.close();
+      } catch {
+        // the store is still being created and migrated
+      }
+    }
+    child.kill('SIGKILL');
+    await exited;
+    const db = new SqliteDatabase(dbFile, { readonly: true });
+    const afterKill = (db.prepare('select count(*) as n from papers').get() as { n: number }).n;
+    db.close();
+    assert.ok(afterKill >= 300 && afterKill < 4000, `${afterKill} papers committed before the kill`);
+    assert.equal(afterKill % 100, 0, 'only whole batches are committed');
+
+    const rerun = await paperboy(['import', 'kaggle', file], { PAPERBOY_DATA_DIR: dir });
+    assert.equal(rerun.code, EXIT.ok, rerun.stderr);
+    assert.match(rerun.stdout, new RegExp(`4000 records: ${4000 - afterKill} new, 0 updated, ${afterKill} unchanged, 0 skipped`));
+    const check = new SqliteDatabase(dbFile, { readonly: true });
+    const n = check.prepare('select count(*) as n, count(distinct id) as d from papers').get() as { n: number; d: number };
+    const orphans = check.prepare('select count(*) as n from papers p where not exists (select 1 from paper_authors a where a.paper_id = p.id)').get() as { n: number };
+    check.close();
+    assert.deepEqual([n.n, n.d, orphans.n], [4000, 4000, 0]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
