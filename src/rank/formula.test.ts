@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decay, decodeSignals, emptySignals, encodeSignals, historyOnAxis, parseWeights, scoreTerms, starVelocity, upvoteHistory, voteWeights, windowSignals } from './formula.js';
+import { decay, decodeSignals, scoreOf, emptySignals, encodeSignals, historyOnAxis, parseWeights, scoreTerms, starVelocity, upvoteHistory, voteWeights, windowSignals } from './formula.js';
 
 const H = 3_600_000;
 const D = 24 * H;
@@ -83,6 +83,7 @@ test('score: the terms add up with their weights and the log-scaled stars', () =
     ],
   );
   assert.equal(score, 24.1);
+  assert.equal(scoreOf(s, { upvotes: 1, comments: 0.5, stars: 0.7, views: 0.05 }), score, 'the fast path gives the same score');
 });
 
 test('window signals: each event decays by its age and counts only in windows it falls in', () => {

@@ -174,6 +174,11 @@ export function scoreTerms(s: WindowSignals, w: Weights): { score: number; terms
 
 const round = (x: number) => Math.round(x * 10_000) / 10_000;
 
+/** The score alone (the full pass scores a million papers; the descriptions are for explanations). Same value as scoreTerms. */
+export function scoreOf(s: WindowSignals, w: Weights): number {
+  return round(round(w.upvotes * s.upvotes) + round(w.comments * s.comments) + round(w.stars * Math.log2(1 + s.starsPerDay)) + round(w.views * s.views));
+}
+
 /** The stored form of a paper's signals, all windows (trending_scores.terms). */
 export type StoredSignals = Record<WindowName, WindowSignals>;
 

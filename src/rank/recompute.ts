@@ -8,6 +8,8 @@ import {
   commentTimesSince,
   reposOfPapers,
   starSamplesSince,
+  allStarSamplesSince,
+  allViewsSince,
   streamVotesSince,
   voterCreatedTimes,
   viewsSince,
@@ -16,7 +18,7 @@ import {
   writePaperScore,
 } from '../store/signals.js';
 import { bumpTrendingVersion } from './version.js';
-import { type PaperEvents, type StarSample, type StoredSignals, type UpvoteHistory, type Vote, type Weights, WINDOW_MS, encodeSignals, isEmpty, parseWeights, scoreTerms, upvoteHistory, windowSignals } from './formula.js';
+import { type PaperEvents, type StarSample, type StoredSignals, type UpvoteHistory, type Vote, type Weights, WINDOW_MS, encodeSignals, isEmpty, parseWeights, scoreOf, upvoteHistory, windowSignals } from './formula.js';
 
 const DAY = 86_400_000;
 /** How far back signals are read: the longest window, plus a week of star history for its base sample. */
@@ -30,9 +32,9 @@ export function weightsOf(ctx: AppContext): Weights {
 export function scoreRow(paperId: string, signals: StoredSignals, weights: Weights, history?: UpvoteHistory): ScoreRow {
   return {
     paper_id: paperId,
-    score_day: scoreTerms(signals.day, weights).score,
-    score: scoreTerms(signals.week, weights).score,
-    score_month: scoreTerms(signals.month, weights).score,
+    score_day: scoreOf(signals.day, weights),
+    score: scoreOf(signals.week, weights),
+    score_month: scoreOf(signals.month, weights),
     terms: encodeSignals(signals, history),
   };
 }
@@ -60,13 +62,13 @@ export async function recomputeAll(ctx: AppContext): Promise<FullPassResult> {
   const comments = new Map<string, number[]>();
   for (const c of await commentTimesSince(db, since)) push(comments, c.paper_id, Date.parse(c.created_at));
   const views = new Map<string, Array<{ day: string; count: number }>>();
-  for (const v of await viewsSince(db, dayOf(new Date(now - LOOKBACK_MS)))) push(views, v.paper_id, { day: v.day, count: Number(v.count) });
+  for (const [paperId, day, count] of await allViewsSince(ctx.store, dayOf(new Date(now - LOOKBACK_MS)))) push(views, paperId, { day, count: Number(count) });
   const samples = new Map<string, StarSample[]>();
-  for (const s of await starSamplesSince(db, since)) push(samples, s.full_name, { at: Date.parse(s.at), stars: Number(s.stars) });
+  for (const [repo, at, stars] of await allStarSamplesSince(ctx.store, since)) push(samples, repo, { at: Date.parse(at), stars: Number(stars) });
   const repoOf = new Map<string, string>();
   if (samples.size) for (const r of await reposOfPapers(db)) if (samples.has(r.github_repo)) repoOf.set(r.id, r.github_repo);
 
-  const voters = await voterCreatedTimes(db);
+  const voters = await voterCreatedTimes(ctx.store);
   const read = Date.now();
 
   const rows: ScoreRow[] = [];
@@ -83,16 +85,16 @@ export async function recomputeAll(ctx: AppContext): Promise<FullPassResult> {
   let votes: Vote[] = [];
   let voteCount = 0;
   for await (const page of streamVotesSince(ctx.store, since)) {
-    for (const v of page) {
+    for (const [paperId, at, userId] of page) {
       voteCount++;
-      if (v.paper_id !== current) {
+      if (paperId !== current) {
         if (current !== undefined) finish(current, votes);
-        current = v.paper_id;
+        current = paperId;
         votes = [];
       }
-      const voterCreatedAt = voters.get(Number(v.user_id));
+      const voterCreatedAt = voters.get(Number(userId));
       if (voterCreatedAt === undefined) continue; // a suspended account
-      votes.push({ at: Date.parse(v.at), voterCreatedAt });
+      votes.push({ at: Date.parse(at), voterCreatedAt });
     }
   }
   if (current !== undefined) finish(current, votes);

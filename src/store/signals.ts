@@ -10,11 +10,8 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 // ---- reading signals -------------------------------------------------------------------------
 
-export interface VoteRow {
-  paper_id: string;
-  at: string;
-  user_id: number;
-}
+/** [paper_id, created_at, user_id]: arrays, not objects, because a full pass reads millions. */
+export type VoteRow = [paperId: string, at: string, userId: number];
 
 /**
  * Every upvote since `since`, in pages, grouped by paper and in time order within a paper (what the vote-ring
@@ -32,13 +29,13 @@ export async function* streamVotesSince(store: Store, since: string): AsyncItera
       .prepare('select paper_id, created_at, user_id from upvotes where +created_at >= ? and (paper_id, created_at, user_id) > (?, ?, ?) order by paper_id, created_at, user_id limit ?')
       .raw();
     const PAGE = 50_000;
-    let page = first.all(since, PAGE) as Array<[string, string, number]>;
+    let page = first.all(since, PAGE) as VoteRow[];
     for (;;) {
-      yield page.map(([paper_id, at, user_id]) => ({ paper_id, at, user_id }));
+      yield page;
       if (page.length < PAGE) return;
       const [p, a, u] = page[page.length - 1];
       await new Promise((resolve) => setImmediate(resolve));
-      page = next.all(since, p, a, u, PAGE) as Array<[string, string, number]>;
+      page = next.all(since, p, a, u, PAGE) as VoteRow[];
     }
   }
   // PostgreSQL streaming needs a cursor library; keyset pages do the same with plain queries.
@@ -46,18 +43,37 @@ export async function* streamVotesSince(store: Store, since: string): AsyncItera
   let after: VoteRow | undefined;
   for (;;) {
     let q = base();
-    if (after) q = q.where(sql<boolean>`(paper_id, created_at, user_id) > (${after.paper_id}, ${after.at}, ${after.user_id})`);
-    const page = await q.limit(20_000).execute();
-    yield page.map((r) => ({ paper_id: r.paper_id, at: r.at, user_id: Number(r.user_id) }));
+    if (after) q = q.where(sql<boolean>`(paper_id, created_at, user_id) > (${after[0]}, ${after[1]}, ${after[2]})`);
+    const page: VoteRow[] = (await q.limit(20_000).execute()).map((r) => [r.paper_id, r.at, Number(r.user_id)]);
+    yield page;
     if (page.length < 20_000) return;
     after = page[page.length - 1];
   }
 }
 
+/** All view counters from `sinceDay` on, as [paper_id, day, count] (the full pass). */
+export async function allViewsSince(store: Store, sinceDay: string): Promise<Array<[string, string, number]>> {
+  if (store.sqlite) return store.sqlite.prepare('select paper_id, day, count from paper_views where day >= ?').raw().all(sinceDay) as Array<[string, string, number]>;
+  return (await viewsSince(store.db, sinceDay)).map((r) => [r.paper_id, r.day, Number(r.count)]);
+}
+
+/** All star samples since `since`, as [full_name, at, stars] by repository and time (the full pass). */
+export async function allStarSamplesSince(store: Store, since: string): Promise<Array<[string, string, number]>> {
+  if (store.sqlite) {
+    return store.sqlite.prepare('select full_name, at, stars from star_samples where at >= ? order by full_name, at').raw().all(since) as Array<[string, string, number]>;
+  }
+  return (await starSamplesSince(store.db, since)).map((r) => [r.full_name, r.at, Number(r.stars)]);
+}
+
 /** When each account that may vote was created (suspended accounts are left out: their votes do not count). */
-export async function voterCreatedTimes(db: Db): Promise<Map<number, number>> {
-  const rows = await db.selectFrom('users').select(['id', 'created_at']).where('suspended', '=', 0).execute();
-  return new Map(rows.map((r) => [Number(r.id), Date.parse(r.created_at)]));
+export async function voterCreatedTimes(store: Store): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  if (store.sqlite) {
+    for (const [id, at] of store.sqlite.prepare('select id, created_at from users where suspended = 0').raw().all() as Array<[number, string]>) out.set(Number(id), Date.parse(at));
+    return out;
+  }
+  for (const r of await store.db.selectFrom('users').select(['id', 'created_at']).where('suspended', '=', 0).execute()) out.set(Number(r.id), Date.parse(r.created_at));
+  return out;
 }
 
 /** One paper's upvotes since `since`, in time order (the incremental update). */
