@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { safeNext } from '../community/signin.js';
 import { sendHtml } from './cache.js';
 import type { SafeHtml } from './views/html.js';
-import { layout } from './views/layout.js';
+import { layout, type PageOptions } from './views/layout.js';
 
 /** site.js asks for JSON (fetch with Accept: application/json); forms get HTML or a redirect. */
 export function wantsJson(request: FastifyRequest): boolean {
@@ -30,6 +30,6 @@ export function field(body: unknown, name: string): string {
 }
 
 /** A simple page with a heading and a message (results of forms, sign-in steps). */
-export function messagePage(request: FastifyRequest, reply: FastifyReply, title: string, body: SafeHtml, status = 200) {
-  return sendHtml(request, reply, layout({ title, body, viewer: request.viewer, csrf: request.csrfToken }), undefined, status);
+export function messagePage(request: FastifyRequest, reply: FastifyReply, title: string, body: SafeHtml, status = 200, section?: PageOptions['section']) {
+  return sendHtml(request, reply, layout({ title, body, viewer: request.viewer, csrf: request.csrfToken, section }), undefined, status);
 }

@@ -32,6 +32,8 @@ export function submitForm(ctx: AppContext) {
   <p class="result" role="status" aria-live="polite"></p>
 </form>
 </section>`,
+      200,
+      'submit',
     );
   };
 }
