@@ -27,19 +27,35 @@ export interface ComposedDigest {
 export const SECTION_LIMIT = 5;
 const TRENDING_MAX = 50;
 
+/** Section sources loaded once per run and shared by the daily and weekly composers. */
+export interface SourceCache {
+  sources: Map<string, Promise<Paper[]>>;
+  papers: Map<string, Paper>;
+}
+
+export const newSourceCache = (): SourceCache => ({ sources: new Map(), papers: new Map() });
+
+const LONGEST_WINDOW_DAYS = 8;
+
 export class Composer {
-  private readonly cache = new Map<string, Promise<Paper[]>>();
-  readonly papers = new Map<string, Paper>();
+  private readonly cache: Map<string, Promise<Paper[]>>;
+  readonly papers: Map<string, Paper>;
+  /** New papers for topic/category/author sections: the last few days, a little more than a period. */
   private readonly since: string;
+  /** What the shared sources are loaded with: the longest window; each composer filters to its own. */
+  private readonly loadSince: string;
 
   constructor(
     private readonly ctx: AppContext,
     private readonly frequency: Frequency,
     private readonly now: Date,
+    shared: SourceCache = newSourceCache(),
   ) {
-    // New papers for topic/category/author sections: the last few days, a little more than a period.
-    const days = frequency === 'weekly' ? 8 : 3;
+    this.cache = shared.sources;
+    this.papers = shared.papers;
+    const days = frequency === 'weekly' ? LONGEST_WINDOW_DAYS : 3;
     this.since = new Date(now.getTime() - days * 86_400_000).toISOString();
+    this.loadSince = new Date(now.getTime() - LONGEST_WINDOW_DAYS * 86_400_000).toISOString();
   }
 
   private source(key: string, load: () => Promise<Paper[]>): Promise<Paper[]> {
@@ -55,11 +71,11 @@ export class Composer {
   }
 
   private trending(): Promise<Paper[]> {
-    return this.source('trending', () => trendingPapers(this.ctx.store.db, { window: this.frequency === 'weekly' ? 'week' : 'day', limit: TRENDING_MAX }));
+    return this.source(`trending:${this.frequency}`, () => trendingPapers(this.ctx.store.db, { window: this.frequency === 'weekly' ? 'week' : 'day', limit: TRENDING_MAX }));
   }
 
   private daily(): Promise<Paper[]> {
-    return this.source('daily', async () => {
+    return this.source(`daily:${this.frequency}`, async () => {
       const day = await latestDailyDay(this.ctx.store.db);
       if (!day) return [];
       const from = this.frequency === 'weekly' ? new Date(Date.parse(`${day}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10) : day;
@@ -68,15 +84,20 @@ export class Composer {
   }
 
   private topic(query: string): Promise<Paper[]> {
-    return this.source(`topic:${query.toLowerCase()}`, async () => (await searchPapers(this.ctx, query, { limit: 20, since: this.since })).hits.map((h) => h.paper));
+    return this.recent(this.source(`topic:${query.toLowerCase()}`, async () => (await searchPapers(this.ctx, query, { limit: 20, since: this.loadSince })).hits.map((h) => h.paper)));
   }
 
   private category(category: string): Promise<Paper[]> {
-    return this.source(`category:${category}`, async () => (await papersByCategory(this.ctx.store.db, category, 20)).filter((p) => p.publishedAt >= this.since));
+    return this.recent(this.source(`category:${category}`, async () => (await papersByCategory(this.ctx.store.db, category, 20)).filter((p) => p.publishedAt >= this.loadSince)));
   }
 
   private author(name: string): Promise<Paper[]> {
-    return this.source(`author:${authorKey(name)}`, async () => (await papersByAuthor(this.ctx.store.db, authorKey(name), 20)).filter((p) => p.publishedAt >= this.since));
+    return this.recent(this.source(`author:${authorKey(name)}`, async () => (await papersByAuthor(this.ctx.store.db, authorKey(name), 20)).filter((p) => p.publishedAt >= this.loadSince)));
+  }
+
+  private async recent(list: Promise<Paper[]>): Promise<Paper[]> {
+    const all = await list;
+    return this.since === this.loadSince ? all : all.filter((p) => p.publishedAt >= this.since);
   }
 
   async compose(s: Subscriber, alreadySent: ReadonlySet<string>): Promise<ComposedDigest> {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { AppContext } from '../context.js';
 import { activeSubscribersBatch, type Subscriber } from '../store/subscribers.js';
 import { getMailPause, insertOutboxRows, papersAlreadySent, subscribersWithRow, type NewOutboxRow } from '../store/outbox.js';
-import { Composer, encodeSections } from './compose.js';
+import { Composer, encodeSections, newSourceCache } from './compose.js';
 import { deliverOutbox, periodLabel, type DeliveryOptions, type DeliveryReport } from './deliver.js';
 import { frequencies, isDue, periodOf } from './schedule.js';
 import { buildMessage, stableMessageId } from './message.js';
@@ -82,8 +82,9 @@ async function deliverWhileComposing(ctx: AppContext, options: DeliveryOptions |
 }
 
 async function compose(ctx: AppContext, opts: RunOptions, now: Date, report: RunReport): Promise<void> {
+  const sources = newSourceCache();
   for (const frequency of frequencies(opts.period)) {
-    const composer = new Composer(ctx, frequency, now);
+    const composer = new Composer(ctx, frequency, now, sources);
     let after = 0;
     for (;;) {
       const batch = await activeSubscribersBatch(ctx.store.db, frequency, after, BATCH);
