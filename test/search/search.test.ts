@@ -179,3 +179,19 @@ test('like:ID is "more like this": the paper\'s neighbours, without the paper, w
     assert.ok(ids(filtered).every((id) => id === '2401.00002'));
     assert.equal((await searchPapers(ctx, 'like:nope', { limit: 5 })).total, 0);
   }));
+
+test('trending sort orders the matches by trending score', () =>
+  withCorpus(async (ctx) => {
+    const now = ctx.clock.now().toISOString();
+    await ctx.store.db
+      .insertInto('trending_scores')
+      .values([
+        { paper_id: '2401.00005', score: 9, terms: '{}', computed_at: now },
+        { paper_id: '2401.00002', score: 3, terms: '{}', computed_at: now },
+      ])
+      .execute();
+    const r = await searchPapers(ctx, 'neural', { limit: 10, mode: 'keyword', sort: 'trending' });
+    assert.deepEqual(ids(r), ['2401.00005', '2401.00002', '2401.00004']);
+    const browse = await searchPapers(ctx, 'cat:cs.LG', { limit: 10, sort: 'trending' });
+    assert.equal(ids(browse).length, 4);
+  }));
