@@ -203,7 +203,7 @@ try {
     tVec.push(performance.now() - t);
   }
   say('');
-  say('## hybrid (query embedding + BM25 top 100 + vector top 100 + RRF + papers + highlights)');
+  say('## hybrid (query embedding + BM25 top 100 + vector top 100 + score fusion + papers + highlights)');
   say(`searchPapers hybrid: p50 ${ms(pct(tHy, 50))}, p95 ${ms(pct(tHy, 95))}, p99 ${ms(pct(tHy, 99))}; CPU time p50 ${ms(pct(cHy, 50))}, p95 ${ms(pct(cHy, 95))}`);
   say(`vector side alone (k=100, ${RESCORE_FACTOR}x rescoring): p50 ${ms(pct(tVec, 50))}, p95 ${ms(pct(tVec, 95))}`);
 

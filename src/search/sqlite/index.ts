@@ -108,7 +108,11 @@ export class SqliteSearchIndex implements SearchIndex {
         }
         fetch *= 4;
       }
-      total = (this.stmt(`select count(*) n from (select rowid from papers_fts where papers_fts match ? limit ?)`).get(match, cap + 1) as { n: number }).n;
+      // A first page with room to spare holds every match: no second pass to count them.
+      total =
+        o.offset === 0 && hits.length < o.limit
+          ? hits.length
+          : (this.stmt(`select count(*) n from (select rowid from papers_fts where papers_fts match ? limit ?)`).get(match, cap + 1) as { n: number }).n;
     } else {
       const ord = this.order(o.sort, 'f.rank');
       const rows = this.stmt(
