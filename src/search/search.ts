@@ -105,7 +105,8 @@ export async function searchPapers(ctx: AppContext, query: string, opts: SearchO
     return finish(ctx, parsed, page.hits, page.total, { capped: page.capped, mode: 'keyword', noHighlights: opts.noHighlights });
   }
 
-  const semantic = await semanticSide(ctx, parsed, requested, opts.waitForModel ?? false);
+  // Sorting by date or trending lists word matches only, so the query needs no embedding then.
+  const semantic = await semanticSide(ctx, parsed, sort === 'relevance' ? requested : 'keyword', opts.waitForModel ?? false);
   const mode: SearchMode = semantic.vector ? requested : 'keyword';
   let relaxed = false;
   const keyword = async (lim: number, off: number, s: SearchSort) => {
