@@ -1,6 +1,6 @@
 // Digest benchmark: N confirmed subscribers with varied preferences over a store of P papers; the
 // whole digest run (compose every digest, record the outbox, render, send) handed to a local SMTP
-// sink that discards, through the same 8-connection pool paperboy uses. In the same run, the same
+// sink that discards, through the same 4-connection pool paperboy uses. In the same run, the same
 // sink is first fed pre-rendered messages of the same size through the same pool: the ceiling that
 // SMTP alone allows on this machine. Prints both rates, their ratio and the peak RSS.
 //

@@ -101,15 +101,19 @@ export class SmtpLanes {
               this.push(raw);
             } else if (phase === 1) {
               phase = 2;
-              (beforeEnd ? beforeEnd() : Promise.resolve(true)).then(
-                (ok) => {
-                  if (ok) {
-                    gatePassed = true;
-                    this.push(null);
-                  } else this.destroy(new LeaseLost());
-                },
-                (err) => this.destroy(err instanceof Error ? err : new Error(String(err))),
-              );
+              // Commit only once every byte of the body has left for the socket: then the dot follows
+              // the commit within the same turn of the event loop, with no I/O wait in between.
+              drained(conn)
+                .then(() => (beforeEnd ? beforeEnd() : true))
+                .then(
+                  (ok) => {
+                    if (ok) {
+                      gatePassed = true;
+                      this.push(null);
+                    } else this.destroy(new LeaseLost());
+                  },
+                  (err) => this.destroy(err instanceof Error ? err : new Error(String(err))),
+                );
             }
           },
         });
@@ -223,6 +227,22 @@ export class SmtpLanes {
       this.drop(lane);
     }
   }
+}
+
+/** Resolves when the connection's data stream and socket have no bytes waiting to be written. */
+function drained(conn: SMTPConnection): Promise<void> {
+  const c = conn as unknown as { _currentDataStream?: { writableLength: number; readableLength: number }; _socket?: { writableLength: number; destroyed: boolean } };
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const ds = c._currentDataStream;
+      const socket = c._socket;
+      if (socket?.destroyed) return reject(new Error('connection closed during DATA'));
+      if (!socket || ((ds ? ds.writableLength + ds.readableLength : 0) === 0 && socket.writableLength === 0)) return resolve();
+      // Polled once per event-loop turn: 'drain' only fires after a write that returned false.
+      setImmediate(check);
+    };
+    check();
+  });
 }
 
 function failure(err: unknown, afterGate: boolean): SendOutcome {

@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import { parseSmtpUrl, SmtpLanes } from './smtp-lanes.js';
 
 /** Connections of the digest SMTP pool. */
-export const SMTP_CONNECTIONS = 8;
+export const SMTP_CONNECTIONS = 4;
 
 /** Spaces sends at most `perSecond` apart on the (injectable) clock. */
 export class RateCap {

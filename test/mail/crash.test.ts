@@ -103,6 +103,13 @@ test('SIGKILL at random points, restart: exactly one digest per subscriber', { t
     for (const m of sink.received) perRecipient.set(m.to, (perRecipient.get(m.to) ?? 0) + 1);
     const doubled = [...perRecipient].filter(([, n]) => n > 1);
     assert.deepEqual(doubled, [], `no subscriber got two digests\n${log.join('\n')}`);
+    if (perRecipient.size !== SUBSCRIBERS) {
+      const lost = Array.from({ length: SUBSCRIBERS }, (_, i) => `reader${i}@example.org`).filter((e) => !perRecipient.has(e));
+      const diag = await openStore({ kind: 'sqlite', location: dbPath });
+      const rows = await diag.db.selectFrom('outbox as o').innerJoin('subscribers as s', 's.id', 'o.subscriber_id').select(['s.email', 'o.status', 'o.attempts', 'o.sent_at', 'o.last_error', 'o.locked_by']).where('s.email', 'in', lost).execute();
+      await diag.close();
+      log.push(`lost: ${JSON.stringify(rows)}`);
+    }
     assert.equal(perRecipient.size, SUBSCRIBERS, `every subscriber got one\n${log.join('\n')}`);
     assert.equal(sink.received.length, SUBSCRIBERS);
     const check = await openStore({ kind: 'sqlite', location: dbPath });
