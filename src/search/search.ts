@@ -106,8 +106,9 @@ export async function searchPapers(ctx: AppContext, query: string, opts: SearchO
   }
 
   // Sorting by date or trending lists word matches only, so the query needs no embedding then.
-  const semantic = await semanticSide(ctx, parsed, sort === 'relevance' ? requested : 'keyword', opts.waitForModel ?? false);
-  const mode: SearchMode = semantic.vector ? requested : 'keyword';
+  const wantVectors = sort === 'relevance' && requested !== 'keyword';
+  // The query is embedded in the model's thread while BM25 runs here: neither waits for the other.
+  const semanticPromise = semanticSide(ctx, parsed, wantVectors ? requested : 'keyword', opts.waitForModel ?? false);
   let relaxed = false;
   const keyword = async (lim: number, off: number, s: SearchSort) => {
     let page = await index.keyword(parsed.text, filters, { limit: lim, offset: off, sort: s, countCap: COUNT_CAP });
@@ -120,20 +121,29 @@ export async function searchPapers(ctx: AppContext, query: string, opts: SearchO
     return page;
   };
 
-  if (mode === 'keyword' || sort !== 'relevance') {
-    // Sorting by date or trending lists the papers that match the words; vectors only rank.
+  if (!wantVectors) {
+    const semantic = await semanticPromise;
     const page = await keyword(limit, offset, sort);
     return finish(ctx, parsed, page.hits, page.total, { capped: page.capped, mode: 'keyword', relaxed, notice: semantic.notice, noHighlights: opts.noHighlights });
   }
 
+  const depth = Math.max(FUSION_DEPTH, offset + limit);
+  // BM25 starts on the next turn of the event loop, once the embedding request has been posted.
+  const kwPromise = requested === 'hybrid' ? new Promise((resolve) => setImmediate(resolve)).then(() => keyword(depth, 0, 'relevance')) : undefined;
+  const semantic = await semanticPromise;
+  if (!semantic.vector) {
+    // No vectors after all: the keyword list already fetched serves the page.
+    const kw = kwPromise ? await kwPromise : await keyword(depth, 0, 'relevance');
+    return finish(ctx, parsed, kw.hits.slice(offset, offset + limit), kw.total, { capped: kw.capped, mode: 'keyword', relaxed, notice: semantic.notice, noHighlights: opts.noHighlights });
+  }
+  const mode = requested;
   const excludedFilters = { ...filters, excluded: parsed.text.excluded };
   if (mode === 'semantic') {
-    const hits = await index.vector(semantic.vector!, semantic.model!, excludedFilters, offset + limit);
+    const hits = await index.vector(semantic.vector, semantic.model!, excludedFilters, offset + limit);
     return finish(ctx, parsed, hits.slice(offset), hits.length, { mode, noHighlights: opts.noHighlights });
   }
 
-  const depth = Math.max(FUSION_DEPTH, offset + limit);
-  const [kw, vec] = await Promise.all([keyword(depth, 0, 'relevance'), index.vector(semantic.vector!, semantic.model!, excludedFilters, depth)]);
+  const [kw, vec] = await Promise.all([kwPromise!, index.vector(semantic.vector, semantic.model!, excludedFilters, depth)]);
   const fused = fuseHybrid(kw.hits, vec);
   return finish(ctx, parsed, fused.slice(offset, offset + limit), Math.max(kw.total, fused.length), {
     capped: kw.capped,
