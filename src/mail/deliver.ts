@@ -1,23 +1,20 @@
 // Delivery of the outbox: claim rows with a lease, render each mail, send it through the SMTP pool
 // under the rate cap, and record the outcome.
 //
-// The guarantee (docs/mail.md): the row is committed as sent *after* the whole body has been handed
-// to the SMTP connection and *before* the terminating dot is written, and that commit only succeeds
-// while this worker still holds the lease. Hence:
-// - no duplicates from crashes, restarts or a second worker: a process that dies before its commit
-//   never wrote the dot, so the server discarded the message and the row is claimable again after
-//   its lease expires; a worker whose lease was taken over fails the commit and abandons mid-DATA;
-// - a digest is lost only if the process dies in the few event-loop ticks between the commit and
-//   the dot reaching the socket (at-most-once in that window; the row says sent);
-// - if the server drops the connection after the dot without answering, the row goes back to
-//   pending and is retried with the same Message-ID (the server may have kept the first copy, RFC
-//   1047; receivers collapse copies with one Message-ID). An answered failure undoes the commit.
+// The guarantee (docs/mail.md): a row is marked sent only after the SMTP server accepted the message
+// (its 250 after the end-of-data dot), so no digest is ever lost: a process that dies earlier leaves
+// the row 'sending', and it is claimed again when its lease expires. The one window where a copy can
+// go out twice is between the server's acceptance and our commit (a crash right there): the resend
+// carries the row's stable Message-ID, so the two copies are the same message to the receiver
+// (RFC 5322 §3.6.4; mail stores collapse them). Before the dot the sender checks that this worker
+// still holds the lease, so a worker that lost its row to another abandons mid-DATA instead of
+// delivering a second copy.
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../context.js';
 import { getPapers, type Paper } from '../store/papers.js';
 import { getSubscribers, recordHardBounce, clearHardBounces, type Subscriber } from '../store/subscribers.js';
-import { claimOutbox, commitSent, finishOutbox, getMailPause, releaseOutboxLeases, retryLater, setMailPause, type OutboxRow } from '../store/outbox.js';
+import { claimOutbox, commitSent, finishOutbox, holdsOutboxRow, getMailPause, releaseOutboxLeases, retryLater, setMailPause, type OutboxRow } from '../store/outbox.js';
 import { decodeSections } from './compose.js';
 import { confirmLink, fromName, mailLinks } from './links.js';
 import { buildMessage, type BuiltMessage } from './message.js';
@@ -161,18 +158,19 @@ async function deliverRow(
     return { result: 'failed', error };
   }
   await transport.rate.take();
-  let committed = false;
+  let dotSent = false;
   const outcome = await transport.lanes.send({ from: message.from, to: message.to }, message.raw, async () => {
-    committed = await commitSent(db, row.id, workerId, nowIso());
-    return committed;
+    dotSent = await holdsOutboxRow(db, row.id, workerId);
+    return dotSent;
   });
   if (outcome.ok) {
+    if (!(await commitSent(db, row.id, workerId, nowIso()))) ctx.log.warn({ outbox: row.id }, 'accepted after our lease expired; another worker may resend it with the same Message-ID');
     if (subscriber.hardBounces > 0) await clearHardBounces(db, subscriber.id);
     return { result: 'sent' };
   }
   if (outcome.abandoned) return { result: 'abandoned' };
   const error = `${outcome.code ?? 'no answer'}: ${outcome.message}`;
-  if (committed && !outcome.answered) ctx.log.warn({ outbox: row.id, error }, 'connection lost after the end of data; retrying with the same Message-ID');
+  if (dotSent && !outcome.answered) ctx.log.warn({ outbox: row.id, error }, 'connection lost after the end of data; retrying with the same Message-ID');
   if (outcome.temporary && row.attempts < MAX_ATTEMPTS) {
     await retryLater(db, row.id, workerId, error, new Date(ctx.clock.now().getTime() + backoffMs(row.attempts)).toISOString());
     return { result: 'retry', error };

@@ -150,11 +150,14 @@ export async function claimOutbox(db: Kysely<Database>, workerId: string, now: s
   return rows.map(fromRow).sort((a, b) => a.id - b.id);
 }
 
-/**
- * The point of no return: marks a claimed row sent, only if this worker still holds it. The sender
- * calls it before the last byte of the message goes out; false means another worker took the row
- * over (our lease expired), and the transmission must be abandoned.
- */
+/** Whether this worker still holds the row: checked before the end-of-data dot, so a worker whose
+ * lease was taken over abandons the transmission instead of delivering a second copy. */
+export async function holdsOutboxRow(db: Db, id: number, workerId: string): Promise<boolean> {
+  const row = await db.selectFrom('outbox').select('id').where('id', '=', id).where('status', '=', 'sending').where('locked_by', '=', workerId).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Marks a claimed row sent once the SMTP server accepted it (only while this worker holds it). */
 export async function commitSent(db: Db, id: number, workerId: string, now: string): Promise<boolean> {
   const result = await db
     .updateTable('outbox')
