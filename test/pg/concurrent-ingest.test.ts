@@ -12,15 +12,9 @@ const page1 = recorded('arxiv-oai/litpuvn/ListRecords.xml'); // 387 records, tok
 const page2 = recorded('arxiv-oai/mikesaelim/ListRecordsResponse.xml'); // 6 records, token 726959|1001
 const last = nockRecording('oaipmh-listrecords---should-list-identifiers-from-arxiv.json')[1]!.body; // 2 records
 
-// KNOWN BUG (src/store/papers.ts, not this area's file; reported to its owner): upsertPapers looks
-// ids up, then INSERTs the ones it did not find, so two writers inserting the same new paper at once
-// make one of them fail with a unique violation on PostgreSQL. No paper is stored twice, but that run
-// stops. The fix: insert with ON CONFLICT (id) DO NOTHING RETURNING id and treat the ids not returned
-// as existing papers (compare versions, update if newer); insert children only for returned ids.
-// Until it lands this test is marked todo: it runs and reports, without failing the suite.
-const todo = 'upsertPapers is not safe against a concurrent insert of the same new paper (see above)';
-
-test('the same harvest run twice at once stores each paper once, and both runs succeed', { skip: pgSkipReason, todo }, async () => {
+// upsertPapers inserts new papers with ON CONFLICT (id) DO NOTHING RETURNING id, so the loser of a
+// race on the same new paper treats it as existing (compares versions) instead of failing.
+test('the same harvest run twice at once stores each paper once, and both runs succeed', { skip: pgSkipReason }, async () => {
   const replay = await startReplay((q): Reply => {
     const token = q.get('resumptionToken');
     if (!token) return { body: page1 };
