@@ -8,6 +8,7 @@ import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { registerSession } from './session.js';
 import { renderError } from './error-page.js';
+import { registerMetrics } from './metrics.js';
 import webRoutes from './routes.js';
 import apiRoutes from '../api/routes.js';
 import feedRoutes from '../feeds/routes.js';
@@ -69,6 +70,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) => renderError(ctx, new AppError('not_found', 'There is no page at this address.'), request, reply));
 
   app.get('/healthz', async () => ({ ok: true }));
+  registerMetrics(app);
 
   const domains: DomainRoutes[] = [webRoutes, apiRoutes, feedRoutes, mailRoutes, searchRoutes, trendingRoutes];
   for (const routes of domains) await routes(app, ctx);

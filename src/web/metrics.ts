@@ -1,0 +1,32 @@
+// Prometheus metrics at /metrics: process defaults plus request counts and durations by route.
+// Answered only to loopback clients: scrape it locally or through the reverse proxy's own rules.
+import type { FastifyInstance } from 'fastify';
+import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { AppError } from '../errors.js';
+
+const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
+
+export function registerMetrics(app: FastifyInstance): void {
+  // One registry per app, so that tests building many apps in one process do not collide.
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'paperboy_' });
+  const duration = new Histogram({
+    name: 'paperboy_http_request_duration_seconds',
+    help: 'HTTP request duration by route pattern, method and status class',
+    labelNames: ['route', 'method', 'status'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+    registers: [registry],
+  });
+
+  app.addHook('onResponse', (request, reply, done) => {
+    // The route pattern, not the URL: label values stay few whatever clients ask for.
+    const route = request.routeOptions.url ?? 'unmatched';
+    duration.observe({ route, method: request.method, status: `${Math.floor(reply.statusCode / 100)}xx` }, reply.elapsedTime / 1000);
+    done();
+  });
+
+  app.get('/metrics', async (request, reply) => {
+    if (!LOOPBACK.test(request.ip)) throw new AppError('not_found', 'There is no page at this address.');
+    return reply.type(registry.contentType).send(await registry.metrics());
+  });
+}
