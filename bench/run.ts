@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const [name, ...rest] = process.argv.slice(2);
 const available = readdirSync(here)
-  .filter((f) => f.endsWith('.ts') && !['run.ts', 'eval.ts'].includes(f) && !f.startsWith('_'))
+  .filter((f) => f.endsWith('.ts') && !['run.ts', 'eval.ts', 'seed.ts'].includes(f) && !f.startsWith('_'))
   .map((f) => f.replace(/\.ts$/, ''));
 if (!name || !available.includes(name)) {
   process.stderr.write(`usage: npm run bench -- <${available.join('|')}> [options]\n`);
