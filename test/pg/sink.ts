@@ -7,21 +7,27 @@ export interface CountingSink {
   url: string;
   /** Recipients of each message received in full, in arrival order. */
   received: string[];
+  /** The Message-ID header of each of those messages (same order). */
+  messageIds: string[];
   resets: number;
   close(): Promise<void>;
 }
 
 export async function startCountingSink(): Promise<CountingSink> {
-  const sink: CountingSink = { url: '', received: [], resets: 0, close: async () => {} };
+  const sink: CountingSink = { url: '', received: [], messageIds: [], resets: 0, close: async () => {} };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     onData(stream, session, callback) {
       stream.on('error', () => sink.resets++); // the sender went away mid-message: not received
-      stream.on('data', () => {});
+      let head = '';
+      stream.on('data', (chunk: Buffer) => {
+        if (head.length < 8192) head += chunk.toString('latin1');
+      });
       stream.on('end', () => {
         sink.received.push(session.envelope.rcptTo.map((r) => r.address).join(','));
+        sink.messageIds.push(/^Message-ID:\s*(.+)$/im.exec(head)?.[1]?.trim() ?? 'missing');
         callback();
       });
     },
