@@ -20,6 +20,18 @@ async function ensureMailbox(ctx: AppContext): Promise<DevMailbox | undefined> {
   }
 }
 
+/** Runs `send` with the mail transport (and, in development, a mailbox) open; closes both after. */
+async function withMailDelivery(ctx: AppContext, needsMailbox: boolean, send: () => Promise<string | undefined>): Promise<void> {
+  const mailbox = needsMailbox ? await ensureMailbox(ctx) : undefined;
+  try {
+    const paused = await send();
+    if (paused) throw new CliError(`delivery is paused: ${paused}`, EXIT.failure);
+  } finally {
+    closeMailTransport(ctx);
+    await mailbox?.close();
+  }
+}
+
 export function registerDigestCommands(program: Command): void {
   const digest = program.command('digest').description('email digests: compose, send, inspect');
 
@@ -35,8 +47,7 @@ export function registerDigestCommands(program: Command): void {
       try {
         if (!['daily', 'weekly', 'all'].includes(opts.period)) throw new CliError('--period must be daily, weekly or all', EXIT.usage);
         await withContext(async (ctx) => {
-          const mailbox = opts.dryRun || opts.composeOnly ? undefined : await ensureMailbox(ctx);
-          try {
+          await withMailDelivery(ctx, !opts.dryRun && !opts.composeOnly, async () => {
             const report = await runDigests(ctx, {
               period: opts.period as 'daily' | 'weekly' | 'all',
               dryRun: opts.dryRun,
@@ -51,11 +62,8 @@ export function registerDigestCommands(program: Command): void {
                 (d ? `\nsent ${d.sent}, to retry ${d.retry}, failed ${d.failed}, skipped ${d.skipped}` : '') +
                 '\n',
             );
-            if (report.paused) throw new CliError(`delivery is paused: ${report.paused}`, EXIT.failure);
-          } finally {
-            closeMailTransport(ctx);
-            await mailbox?.close();
-          }
+            return report.paused;
+          });
         });
       } catch (err) {
         reportCliError(err);
@@ -68,15 +76,11 @@ export function registerDigestCommands(program: Command): void {
     .action(async () => {
       try {
         await withContext(async (ctx) => {
-          const mailbox = await ensureMailbox(ctx);
-          try {
+          await withMailDelivery(ctx, true, async () => {
             const d = await deliverOutbox(ctx);
             process.stdout.write(`sent ${d.sent}, to retry ${d.retry}, failed ${d.failed}, skipped ${d.skipped}\n`);
-            if (d.paused) throw new CliError(`delivery is paused: ${d.paused}`, EXIT.failure);
-          } finally {
-            closeMailTransport(ctx);
-            await mailbox?.close();
-          }
+            return d.paused;
+          });
         });
       } catch (err) {
         reportCliError(err);
