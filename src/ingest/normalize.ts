@@ -7,23 +7,14 @@ import { parseArxivId } from './arxiv-id.js';
 /** What one source record became: a paper, or a problem to report with its location. */
 export type Normalised = { ok: true; paper: PaperInput } | { ok: false; problem: string };
 
-/** Fields as parsers hand them over: strings as found (whitespace not yet cleaned). */
-export interface RawPaper {
-  id: string;
-  version: number;
+/** Fields as parsers hand them over: a PaperInput whose text and dates may still be missing or
+ * unclean (whitespace as found; dates in any form Date.parse understands). */
+export type RawPaper = Omit<PaperInput, 'title' | 'abstract' | 'publishedAt' | 'updatedAt'> & {
   title: string | undefined | null;
   abstract: string | undefined | null;
-  authors: string[];
-  categories: string[];
-  publishedAt: string | undefined | null; // any date Date.parse understands
+  publishedAt: string | undefined | null;
   updatedAt: string | undefined | null;
-  comments?: string | null;
-  journalRef?: string | null;
-  doi?: string | null;
-  license?: string | null;
-  links?: PaperLinks;
-  source: string;
-}
+};
 
 // Bounds well beyond any real arXiv record (abstracts are limited to 1,920 characters, titles to a
 // few hundred); anything past them is broken input, not a paper.
