@@ -5,7 +5,8 @@
 // user token reaches PostgreSQL as a quoted lexeme inside one parameter (./tsquery.ts).
 import type pg from 'pg';
 import type { AppContext } from '../../context.js';
-import { createVectorTable, hnswIndexSql, tsvExpression, tsvFunction } from '../../store/migrations/0600_search_postgres.js';
+import { createVectorTable, hnswIndexSql } from '../../store/migrations/0600_search_postgres.js';
+import { searchRowValues, tsvFunction } from '../../store/migrations/0601_search_postgres_titles.js';
 import { registerSearchIndex, type IndexFilters, type IndexHit, type IndexSort, type KeywordPage, type SearchIndex, type VectorModel, type VectorRecord } from '../index.js';
 import type { TextQuery } from '../query.js';
 import { compileExcluded, compileTitlePrefix, compileTsquery, compileWord } from './tsquery.js';
@@ -16,6 +17,10 @@ const parseVector = (text: string) => Float32Array.from(JSON.parse(text) as numb
 
 /** ts_rank weights {D, C, B, A}: abstract 1, authors 4, title 10 (the SQLite index's BM25 weights). */
 const RANK_WEIGHTS = '{0, 0.1, 0.4, 1.0}';
+/** A broad query ranks at most this many of its newest title matches (rankBroad). */
+export const RANKED_TITLE_MATCHES = 1000;
+/** …and this many papers matching anywhere, for words that seldom meet in a title. */
+export const RANKED_ANY_MATCHES = 200;
 /** HNSW candidates per query (hnsw.ef_search); measured for recall@20 ≥ 0.95 in bench/search. */
 export const EF_SEARCH = 100;
 /** How old the did-you-mean vocabulary may get before it is recounted in the background. */
@@ -41,6 +46,8 @@ export class PostgresSearchIndex implements SearchIndex {
   constructor(
     private readonly pool: pg.Pool,
     private readonly ctx: Pick<AppContext, 'config' | 'log'>,
+    /** How many candidates a broad query ranks (small in tests, to reach that path with few papers). */
+    private readonly ranked = { titleMatches: RANKED_TITLE_MATCHES, anyMatches: RANKED_ANY_MATCHES },
   ) {}
 
   private async query<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
@@ -97,22 +104,54 @@ export class PostgresSearchIndex implements SearchIndex {
     const params = new Params();
     const tsq = `to_tsquery('${lang}', ${params.add(text)})`;
     const w = await this.where(filters, params);
-    const ord = this.order(o.sort, 'rank desc, p.id');
     const base = params.values.length;
-    const rows = await this.query<{ id: string; rank: number }>(
-      `select p.id, ts_rank('${RANK_WEIGHTS}', s.tsv, q.q, 1) as rank
-       from (select ${tsq} as q) q, paper_search s join papers p on p.id = s.paper_id ${ord.join}
-       where s.tsv @@ q.q and ${w.sql}
-       order by ${ord.by} limit $${base + 1} offset $${base + 2}`,
-      [...params.values, o.limit, o.offset],
-    );
+    const window = Math.max(this.ranked.titleMatches, o.offset + o.limit);
+    // Counted first, a little past what the page needs: the count decides how to rank.
     const [count] = await this.query<{ n: number }>(
       `select count(*)::int as n from (select 1 from paper_search s join papers p on p.id = s.paper_id
        where s.tsv @@ ${tsq} and ${w.sql} limit $${base + 1}) x`,
-      [...params.values, cap + 1],
+      [...params.values, Math.max(cap, window) + 1],
     );
     const total = count?.n ?? 0;
+    const broad = total > window && o.sort === 'relevance' && !w.selective && !q.excluded.length && !q.authors.length;
+    const rows = broad ? await this.rankBroad(tsq, w.sql, params.values, window, o) : await this.rankAll(tsq, w.sql, params.values, o);
     return { hits: rows.map((r) => ({ paperId: r.id, score: Number(r.rank) })), total: Math.min(total, cap), capped: total > cap };
+  }
+
+  /** Every match ranked: exact, and cheap while matches are few (or the order is not relevance). */
+  private rankAll(tsq: string, where: string, values: unknown[], o: { limit: number; offset: number; sort: IndexSort }) {
+    const ord = this.order(o.sort, 'rank desc, p.id');
+    const base = values.length;
+    return this.query<{ id: string; rank: number }>(
+      `select p.id, ts_rank('${RANK_WEIGHTS}', s.tsv, q.q, 1) as rank
+       from (select ${tsq} as q) q, paper_search s join papers p on p.id = s.paper_id ${ord.join}
+       where s.tsv @@ q.q and ${where}
+       order by ${ord.by} limit $${base + 1} offset $${base + 2}`,
+      [...values, o.limit, o.offset],
+    );
+  }
+
+  /**
+   * A broad query (more matches than `window`): ranking all of them would read every matching
+   * tsvector (a common word matches a fifth of a million papers). Title words weigh ten times
+   * abstract words, so the best matches are title matches: rank the `window` newest papers that
+   * match in the title, plus a few hundred papers matching anywhere (the first the GIN index
+   * yields) for queries whose words seldom meet in a title. Exact whenever the title matches
+   * number at most `window`; beyond that, older title matches of a very common word are not ranked.
+   */
+  private rankBroad(tsq: string, where: string, values: unknown[], window: number, o: { limit: number; offset: number }) {
+    const base = values.length;
+    return this.query<{ id: string; rank: number }>(
+      `with q as (select ${tsq} as q),
+            t as (select s.paper_id from paper_search s, q where s.title_tsv @@ q.q order by s.published_at desc limit $${base + 1}),
+            a as (select s.paper_id from paper_search s, q where s.tsv @@ q.q limit $${base + 2}),
+            c as (select paper_id from t union select paper_id from a)
+       select p.id, ts_rank('${RANK_WEIGHTS}', s.tsv, q.q, 1) as rank
+       from c join paper_search s on s.paper_id = c.paper_id join papers p on p.id = c.paper_id, q
+       where ${where}
+       order by rank desc, p.id limit $${base + 3} offset $${base + 4}`,
+      [...values, window, Math.max(this.ranked.anyMatches, o.offset + o.limit), o.limit, o.offset],
+    );
   }
 
   async browse(filters: IndexFilters, o: { limit: number; offset: number; sort: IndexSort; countCap?: number }): Promise<KeywordPage> {
@@ -375,7 +414,8 @@ export class PostgresSearchIndex implements SearchIndex {
       await client.query('begin');
       await client.query(tsvFunction(lang));
       await client.query(
-        `insert into paper_search(paper_id, tsv) select id, ${tsvExpression(lang)} from papers on conflict (paper_id) do update set tsv = excluded.tsv`,
+        `insert into paper_search(paper_id, tsv, title_tsv, published_at) select id, ${searchRowValues(lang)} from papers
+         on conflict (paper_id) do update set tsv = excluded.tsv, title_tsv = excluded.title_tsv, published_at = excluded.published_at`,
       );
       await client.query(`delete from paper_search s where not exists (select 1 from papers p where p.id = s.paper_id)`);
       await client.query(`insert into meta(key, value) values ('search.language', $1) on conflict (key) do update set value = excluded.value`, [lang]);
