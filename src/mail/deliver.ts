@@ -14,13 +14,14 @@ import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../context.js';
 import { getPapers, type Paper } from '../store/papers.js';
 import { getSubscribers, recordHardBounce, clearHardBounces, type Subscriber } from '../store/subscribers.js';
-import { claimOutbox, commitSent, finishOutbox, holdsOutboxRow, getMailPause, releaseOutboxLeases, retryLater, setMailPause, type OutboxRow } from '../store/outbox.js';
+import { claimOutbox, commitSentRows, finishOutbox, heldOutboxRows, getMailPause, releaseOutboxLeases, retryLater, setMailPause, type OutboxRow } from '../store/outbox.js';
 import { decodeSections } from './compose.js';
 import { confirmLink, fromName, mailLinks } from './links.js';
 import { buildMessage, type BuiltMessage } from './message.js';
 import { envelopeAddress } from './address.js';
 import { renderAlreadySubscribed, renderConfirmation, renderDigest, type RenderedMail } from './templates.js';
 import { mailTransport, type MailTransport } from './transport.js';
+import { TurnBatch } from './turn-batch.js';
 
 /** Attempts before a temporarily failing mail is given up. */
 export const MAX_ATTEMPTS = 8;
@@ -68,6 +69,10 @@ export async function deliverOutbox(ctx: AppContext, opts: DeliveryOptions = {})
   const batch = opts.batch ?? transport.lanes.size * 16;
   const report: DeliveryReport = { sent: 0, retry: 0, failed: 0, skipped: 0, abandoned: 0 };
   const paperCache = new Map<string, Paper>();
+  const ledger: Ledger = {
+    holds: new TurnBatch((ids: number[]) => heldOutboxRows(db, ids, workerId)),
+    commit: new TurnBatch((ids: number[]) => commitSentRows(db, ids, workerId, ctx.clock.now().toISOString())),
+  };
   let attempted = 0;
   let failures = 0;
   let lastError = '';
@@ -94,7 +99,7 @@ export async function deliverOutbox(ctx: AppContext, opts: DeliveryOptions = {})
         const row = queue.shift()!;
         // Lease over: the commit would fail anyway; leave the rest to a fresh claim.
         if (ctx.clock.now().getTime() >= leaseUntil.getTime()) return;
-        const outcome = await deliverRow(ctx, row, subscribers.get(row.subscriberId), paperCache, workerId, transport);
+        const outcome = await deliverRow(ctx, row, subscribers.get(row.subscriberId), paperCache, workerId, transport, ledger);
         report[outcome.result]++;
         if (outcome.result === 'sent' || outcome.result === 'retry' || outcome.result === 'failed') attempted++;
         if (outcome.result === 'retry' || outcome.result === 'failed') {
@@ -120,6 +125,14 @@ export async function deliverOutbox(ctx: AppContext, opts: DeliveryOptions = {})
   return report;
 }
 
+/** The two per-message database steps, each batched over the connections of one event-loop turn. */
+interface Ledger {
+  /** Before the end-of-data dot: does this worker still hold the row? */
+  holds: TurnBatch<number>;
+  /** After the server's 250: mark the row sent (false: the lease had been lost). */
+  commit: TurnBatch<number>;
+}
+
 type RowResult = { result: 'sent' | 'retry' | 'failed' | 'skipped' | 'abandoned'; error?: string };
 
 async function deliverRow(
@@ -129,6 +142,7 @@ async function deliverRow(
   papers: Map<string, Paper>,
   workerId: string,
   transport: MailTransport,
+  ledger: Ledger,
 ): Promise<RowResult> {
   const db = ctx.store.db;
   const nowIso = () => ctx.clock.now().toISOString();
@@ -160,11 +174,11 @@ async function deliverRow(
   await transport.rate.take();
   let dotSent = false;
   const outcome = await transport.lanes.send({ from: message.from, to: message.to }, message.raw, async () => {
-    dotSent = await holdsOutboxRow(db, row.id, workerId);
+    dotSent = await ledger.holds.ask(row.id);
     return dotSent;
   });
   if (outcome.ok) {
-    if (!(await commitSent(db, row.id, workerId, nowIso()))) ctx.log.warn({ outbox: row.id }, 'accepted after our lease expired; another worker may resend it with the same Message-ID');
+    if (!(await ledger.commit.ask(row.id))) ctx.log.warn({ outbox: row.id }, 'accepted after our lease expired; another worker may resend it with the same Message-ID');
     if (subscriber.hardBounces > 0) await clearHardBounces(db, subscriber.id);
     return { result: 'sent' };
   }

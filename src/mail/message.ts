@@ -46,9 +46,15 @@ function dkimFor(ctx: AppContext): DKIM | null {
   return dkimSigner.signer;
 }
 
+// A MIME boundary must not occur in the parts it separates. The parts are base64, whose alphabet has
+// no '-', so a boundary starting with '-' never can; a random per-process prefix and a counter keep
+// boundaries distinct without paying for random bytes on every message.
+const boundaryPrefix = `----pb-${randomBytes(8).toString('hex')}-`;
+let boundaryCount = 0;
+
 export async function buildMessage(ctx: AppContext, o: MessageOptions): Promise<BuiltMessage> {
   const from = fromAddress(ctx);
-  const boundary = `----pb-${randomBytes(12).toString('hex')}`;
+  const boundary = `${boundaryPrefix}${(boundaryCount++).toString(36)}`;
   const lines = [
     header('From', `${encodeText(oneLine(fromName(ctx), 100))} <${from}>`),
     header('To', `<${oneLine(o.to, 320)}>`),

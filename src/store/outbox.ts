@@ -2,7 +2,7 @@
 // restarted or run by two workers creates each digest once. Delivery state of a row:
 //   pending  waiting for next_attempt_at
 //   sending  claimed by a worker until lease_until (an expired lease is claimable again)
-//   sent     committed by the sender *before* it transmits the end-of-data dot (see src/mail/deliver.ts)
+//   sent     committed by the sender after the SMTP server accepted the message (see src/mail/deliver.ts)
 //   failed   permanent failure or too many attempts; skipped: the subscriber left before it went out
 // Claims follow src/store/jobs.ts: SQLite has one writer, so a claim is one UPDATE ... RETURNING;
 // PostgreSQL selects with FOR UPDATE SKIP LOCKED so that many workers never take the same row.
@@ -150,23 +150,28 @@ export async function claimOutbox(db: Kysely<Database>, workerId: string, now: s
   return rows.map(fromRow).sort((a, b) => a.id - b.id);
 }
 
-/** Whether this worker still holds the row: checked before the end-of-data dot, so a worker whose
- * lease was taken over abandons the transmission instead of delivering a second copy. */
-export async function holdsOutboxRow(db: Db, id: number, workerId: string): Promise<boolean> {
-  const row = await db.selectFrom('outbox').select('id').where('id', '=', id).where('status', '=', 'sending').where('locked_by', '=', workerId).executeTakeFirst();
-  return row !== undefined;
+/** Which of these rows this worker still holds: checked before the end-of-data dot, so a worker
+ * whose lease was taken over abandons the transmission instead of delivering a second copy. One
+ * query serves every connection that reaches its dot in the same event-loop turn. */
+export async function heldOutboxRows(db: Db, ids: number[], workerId: string): Promise<Set<number>> {
+  if (!ids.length) return new Set();
+  const rows = await db.selectFrom('outbox').select('id').where('id', 'in', ids).where('status', '=', 'sending').where('locked_by', '=', workerId).execute();
+  return new Set(rows.map((r) => Number(r.id)));
 }
 
-/** Marks a claimed row sent once the SMTP server accepted it (only while this worker holds it). */
-export async function commitSent(db: Db, id: number, workerId: string, now: string): Promise<boolean> {
-  const result = await db
+/** Marks claimed rows sent once the SMTP server accepted them (only those this worker still holds);
+ * returns the ids it marked. The rows accepted in one event-loop turn share one UPDATE. */
+export async function commitSentRows(db: Db, ids: number[], workerId: string, now: string): Promise<Set<number>> {
+  if (!ids.length) return new Set();
+  const rows = await db
     .updateTable('outbox')
     .set({ status: 'sent', sent_at: now, lease_until: null, last_error: null })
-    .where('id', '=', id)
+    .where('id', 'in', ids)
     .where('status', '=', 'sending')
     .where('locked_by', '=', workerId)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+    .returning('id')
+    .execute();
+  return new Set(rows.map((r) => Number(r.id)));
 }
 
 /** A temporary failure: back to pending at `retryAt` (also undoes a commit the server then refused). */
