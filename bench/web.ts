@@ -1,7 +1,11 @@
 // Web benchmark: the daily page (a list of 50) and a paper page over a store of N papers, each
 // against a minimal Node `http` server serving the same bytes from memory, 64 connections (autocannon).
 //
-//   npm run bench -- web [--n 100000] [--duration 10] [--connections 64] [--db PATH] [--fresh]
+//   npm run bench -- web [--n 100000] [--duration 10] [--connections 64] [--db PATH] [--fresh] [--identity]
+//
+// Requests carry what a browser sends: a returning reader's nonce cookie (--fresh: none) and
+// `Accept-Encoding: gzip, deflate, br` (--identity: none, pages uncompressed). The raw server serves
+// the very bytes paperboy answered, with the same Content-Type and Content-Encoding.
 //
 // Each server runs in its own child process so that the load generator (this process) does not
 // share a JavaScript thread with it. --db reuses a seeded SQLite file between runs.
@@ -11,6 +15,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
 
 const here = fileURLToPath(import.meta.url);
@@ -22,8 +27,9 @@ const arg = (name: string, fallback: string) => {
 async function childMain(): Promise<void> {
   const role = arg('child', '');
   if (role === 'static') {
-    // The baseline: the same bytes from memory with the same content type, nothing else.
-    const pages = new Map<string, Buffer>(Object.entries(JSON.parse(process.env.BENCH_PAGES!) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v)]));
+    // The baseline: the same bytes from memory with the same content type and coding, nothing else.
+    const pages = new Map<string, Buffer>(Object.entries(JSON.parse(process.env.BENCH_PAGES!) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64')]));
+    const coding = process.env.BENCH_CODING ? { 'content-encoding': process.env.BENCH_CODING } : {};
     const server = http.createServer((req, res) => {
       const body = pages.get(req.url ?? '');
       if (!body) {
@@ -31,7 +37,7 @@ async function childMain(): Promise<void> {
         res.end();
         return;
       }
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': body.length });
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': body.length, ...coding });
       res.end(body);
     });
     server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as any).port }));
@@ -91,7 +97,22 @@ interface Figures {
 const visitorHeaders: Record<string, string> = {
   'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) bench',
   ...(process.argv.includes('--fresh') ? {} : { cookie: 'pb_nonce=bench-returning-reader-0001' }),
+  ...(process.argv.includes('--identity') ? {} : { 'accept-encoding': 'gzip, deflate, br' }),
 };
+
+/** One GET with the visitor's headers, the body as sent (not decompressed). */
+function fetchAsSent(url: string): Promise<{ coding: string | undefined; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers: visitorHeaders }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ coding: res.headers['content-encoding'], body: Buffer.concat(chunks) }));
+      })
+      .on('error', reject);
+  });
+}
+const readable = (r: { coding: string | undefined; body: Buffer }) => (r.coding === 'gzip' ? gunzipSync(r.body) : r.body).toString();
 
 async function load(url: string, connections: number, duration: number): Promise<Figures> {
   const r = await autocannon({ url, connections, duration, pipelining: 1, headers: visitorHeaders });
@@ -115,16 +136,21 @@ async function main(): Promise<void> {
 
   const app = await start(['--child', 'app', ...common]);
   const base = `http://127.0.0.1:${app.msg.port}`;
-  const home = await fetch(`${base}/`, { headers: { 'user-agent': 'Mozilla/5.0 bench' } });
-  const homeBody = await home.text();
-  const listed = (homeBody.match(/<li class="paper"/g) ?? []).length;
-  const paperId = /data-paper="([^"]+)"/.exec(homeBody)?.[1];
+  const home = await fetchAsSent(`${base}/`);
+  const homeText = readable(home);
+  const listed = (homeText.match(/<li class="paper"/g) ?? []).length;
+  const paperId = /data-paper="([^"]+)"/.exec(homeText)?.[1];
   if (!paperId || listed < 1) throw new Error('the daily page lists no papers');
   const paperPath = `/papers/${paperId}`;
-  const paperBody = await (await fetch(`${base}${paperPath}`, { headers: { 'user-agent': 'Mozilla/5.0 bench' } })).text();
-  process.stdout.write(`daily page: ${listed} papers, ${homeBody.length} bytes; paper page ${paperPath}: ${paperBody.length} bytes\n`);
+  const paper = await fetchAsSent(`${base}${paperPath}`);
+  if (paper.coding !== home.coding) throw new Error('the two pages came in different codings');
+  const sizes = (r: typeof home) => `${r.body.length} bytes${r.coding ? ` ${r.coding} (${readable(r).length} characters)` : ''}`;
+  process.stdout.write(`daily page: ${listed} papers, ${sizes(home)}; paper page ${paperPath}: ${sizes(paper)}\n`);
 
-  const stat = await start(['--child', 'static'], { BENCH_PAGES: JSON.stringify({ '/': homeBody, [paperPath]: paperBody }) });
+  const stat = await start(['--child', 'static'], {
+    BENCH_PAGES: JSON.stringify({ '/': home.body.toString('base64'), [paperPath]: paper.body.toString('base64') }),
+    BENCH_CODING: home.coding ?? '',
+  });
   const staticBase = `http://127.0.0.1:${stat.msg.port}`;
 
   const rows: string[] = [];
@@ -150,7 +176,7 @@ async function main(): Promise<void> {
       '| --- | --- | --- | --- | --- | --- | --- |',
       ...rows,
       '',
-      `${connections} connections, ${duration} s per run after a 2 s warm-up, ${n} papers, ${process.argv.includes('--fresh') ? 'first visits (no cookie)' : 'returning browsers (nonce cookie sent)'}, Node ${process.version}`,
+      `${connections} connections, ${duration} s per run after a 2 s warm-up, ${n} papers, ${process.argv.includes('--fresh') ? 'first visits (no cookie)' : 'returning browsers (nonce cookie sent)'}, ${process.argv.includes('--identity') ? 'no Accept-Encoding' : 'Accept-Encoding: gzip, deflate, br'}, Node ${process.version}`,
       '',
     ].join('\n'),
   );

@@ -1,11 +1,20 @@
 // Rendered pages kept in memory for anonymous readers, invalidated when the content version changes
 // (see contentVersion in store/daily.ts) and after a short TTL (for data outside that version, like
 // trending scores). Pages are rendered once with a placeholder where each browser's CSRF token goes,
-// so one cached copy serves every anonymous browser.
+// so one cached copy serves every anonymous browser. Browsers that take gzip get the page compressed
+// once, with their token spliced into the compressed bytes (see spliced-gzip.ts).
 import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { contentVersion, localChangeCount } from '../store/daily.js';
+import { acceptsGzip } from './accept-encoding.js';
+import { SplicedGzip } from './spliced-gzip.js';
+
+const gzipAsync = promisify(gzip);
+/** Below this a response is sent as it is: compressing saves less than it costs. */
+const COMPRESS_MIN_BYTES = 1024;
 
 /** Rendered in place of the CSRF token in cached pages; replaced per request. */
 export const CSRF_SLOT = '__pb_csrf_slot__';
@@ -16,6 +25,9 @@ interface Entry {
   parts: Buffer[]; // the page split at CSRF_SLOT, encoded once (encoding 80 kB per request costs more than the rest)
   hash: string;
   status: number;
+  /** The compressed page, built on the first request that takes gzip; null when it cannot be spliced. */
+  gzip?: SplicedGzip | null;
+  bytes: number;
 }
 
 // How long the database part of the content version is reused. Writes through this process bump
@@ -47,7 +59,8 @@ export class PageCache {
     const hit = this.entries.get(key);
     if (hit && hit.version === version && now - hit.at < this.ttlMs) return hit;
     const { body, status } = await render();
-    const entry: Entry = { version, at: now, parts: body.split(CSRF_SLOT).map((p) => Buffer.from(p)), hash: createHash('sha1').update(body).digest('base64url').slice(0, 16), status: status ?? 200 };
+    const entry: Entry = { version, at: now, parts: body.split(CSRF_SLOT).map((p) => Buffer.from(p)), hash: createHash('sha1').update(body).digest('base64url').slice(0, 16), status: status ?? 200, bytes: 0 };
+    entry.bytes = entry.parts.reduce((n, p) => n + p.length, 0);
     if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value as string);
     this.entries.delete(key);
     this.entries.set(key, entry);
@@ -66,15 +79,23 @@ export function pageCache(ctx: AppContext): PageCache {
   return c;
 }
 
-/** Sends HTML with an ETag (answering 304 when it matches) and revalidation headers. */
-export function sendHtml(request: FastifyRequest, reply: FastifyReply, body: string | Buffer, hash?: string, status = 200) {
-  const tag = `W/"${hash ?? createHash('sha1').update(body).digest('base64url').slice(0, 16)}-${request.csrfToken.slice(0, 10)}"`;
+/**
+ * Sends HTML with an ETag (answering 304 when it matches) and revalidation headers, gzipped when the
+ * browser takes it. `gzipped` is a body already compressed (a cached page).
+ */
+export async function sendHtml(request: FastifyRequest, reply: FastifyReply, body: string | Buffer, hash?: string, status = 200, gzipped = false) {
+  const compress = !gzipped && acceptsGzip(request.headers['accept-encoding']) && Buffer.byteLength(body) >= COMPRESS_MIN_BYTES;
+  const encoded = gzipped || compress;
+  // Each coding is its own representation with its own validator (RFC 9110 8.8.3).
+  const tag = `W/"${hash ?? createHash('sha1').update(body).digest('base64url').slice(0, 16)}-${request.csrfToken.slice(0, 10)}${encoded ? '-gz' : ''}"`;
   reply.header('ETag', tag);
   // Pages carry the browser's CSRF token and may show who is signed in: private, always revalidated.
   reply.header('Cache-Control', 'private, no-cache');
-  reply.header('Vary', 'Cookie');
+  reply.header('Vary', 'Cookie, Accept-Encoding');
   if (status === 200 && request.headers['if-none-match'] === tag) return reply.status(304).send();
-  return reply.status(status).type('text/html; charset=utf-8').send(body);
+  reply.status(status).type('text/html; charset=utf-8');
+  if (!encoded) return reply.send(body);
+  return reply.header('Content-Encoding', 'gzip').send(gzipped ? body : await gzipAsync(body, { level: 5 }));
 }
 
 /**
@@ -93,9 +114,13 @@ export async function servePage(
     return sendHtml(request, reply, body, undefined, status ?? 200);
   }
   const entry = await pageCache(ctx).get(ctx, key, () => render(CSRF_SLOT));
+  const token = Buffer.from(request.csrfToken);
+  if (entry.bytes >= COMPRESS_MIN_BYTES && acceptsGzip(request.headers['accept-encoding'])) {
+    if (entry.gzip === undefined || (entry.gzip && entry.gzip.slotLength !== token.length)) entry.gzip = SplicedGzip.build(entry.parts, token.length);
+    if (entry.gzip) return sendHtml(request, reply, entry.gzip.render(token), entry.hash, entry.status, true);
+  }
   let body = entry.parts[0];
   if (entry.parts.length > 1) {
-    const token = Buffer.from(request.csrfToken);
     const pieces: Buffer[] = [entry.parts[0]];
     for (let i = 1; i < entry.parts.length; i++) pieces.push(token, entry.parts[i]);
     body = Buffer.concat(pieces);

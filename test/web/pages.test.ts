@@ -2,6 +2,7 @@
 // pages, caching headers and invalidation, security headers.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { gunzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { makeTestContext, type TestContext } from '../helpers.js';
 import { buildApp } from '../../src/web/app.js';
@@ -154,6 +155,38 @@ describe('caching', () => {
     const voter = await signedIn(ctx, 'cache@example.org');
     await post(app, '/papers/2411.00002/upvote', voter, { want: '1' });
     assert.equal(count((await get(app, '/papers/date/2026-11-20', reader)).body), beforeVotes + 1);
+  });
+
+  test('browsers that take gzip get the cached page compressed, with their own token, and nothing else changes', async () => {
+    const a = anonymous(ctx);
+    const b = anonymous(ctx);
+    const plain = await get(app, '/', a);
+    const gz = { 'accept-encoding': 'gzip, deflate, br' };
+    for (let i = 0; i < 2; i++) {
+      // The first request builds the compressed copy, the second serves it from the cache.
+      const ra = await get(app, '/', a, gz);
+      assert.equal(ra.headers['content-encoding'], 'gzip');
+      assert.match(ra.headers.vary as string, /Accept-Encoding/);
+      assert.equal(gunzipSync(ra.rawPayload).toString(), plain.body, 'the same page as without compression');
+      assert.ok(ra.rawPayload.length < plain.rawPayload.length / 3, `compressed ${ra.rawPayload.length} of ${plain.rawPayload.length} bytes`);
+      assert.notEqual(ra.headers.etag, plain.headers.etag, 'each coding has its own validator');
+      assert.equal((await get(app, '/', a, { ...gz, 'if-none-match': ra.headers.etag as string })).statusCode, 304);
+    }
+    const rb = gunzipSync((await get(app, '/', b, gz)).rawPayload).toString();
+    assert.ok(rb.includes(b.csrf) && !rb.includes(a.csrf));
+    // The token taken from the compressed page works for a form.
+    const token = /name="_csrf" value="([^"]+)"/.exec(rb)![1];
+    const r = await post(app, '/subscribe', { ...b, csrf: token }, { email: 'gzip-reader@example.org' });
+    assert.ok(r.statusCode < 400, `subscribe answered ${r.statusCode}`);
+    assert.equal((await get(app, '/', a, { 'accept-encoding': 'gzip;q=0, identity' })).headers['content-encoding'], undefined);
+  });
+
+  test('signed-in pages, rendered per request, are compressed too', async () => {
+    const member = await signedIn(ctx, 'gzip-member@example.org');
+    const plain = await get(app, '/', member);
+    const r = await get(app, '/', member, { 'accept-encoding': 'gzip' });
+    assert.equal(r.headers['content-encoding'], 'gzip');
+    assert.equal(gunzipSync(r.rawPayload).toString(), plain.body);
   });
 
   test('each browser gets its own CSRF token in a cached page', async () => {

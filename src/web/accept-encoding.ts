@@ -1,0 +1,15 @@
+// Content-coding negotiation for the one coding the site produces.
+
+/** Whether a request's Accept-Encoding takes gzip (RFC 9110 12.5.3): named, or `*`, with q above 0. */
+export function acceptsGzip(header: string | string[] | undefined): boolean {
+  if (!header) return false;
+  let star = false;
+  for (const item of String(header).split(',')) {
+    const [coding, ...params] = item.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const wanted = q === undefined || Number(q.slice(2)) > 0;
+    if (coding === 'gzip' || coding === 'x-gzip') return wanted;
+    if (coding === '*') star = wanted;
+  }
+  return star;
+}
