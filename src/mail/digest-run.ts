@@ -40,6 +40,7 @@ export interface RunReport {
 }
 
 const BATCH = 500;
+const YIELD_EVERY = 25;
 
 export async function runDigests(ctx: AppContext, opts: RunOptions): Promise<RunReport> {
   const report: RunReport = { considered: 0, notDue: 0, existing: 0, composed: 0, empty: 0, files: 0 };
@@ -96,7 +97,10 @@ async function compose(ctx: AppContext, opts: RunOptions, now: Date, report: Run
       const todo = opts.dryRun ? due : await withoutRows(ctx, due, now, report);
       const sent = await papersAlreadySent(ctx.store.db, todo.map((s) => s.id));
       const rows: NewOutboxRow[] = [];
-      for (const s of todo) {
+      for (const [i, s] of todo.entries()) {
+        // Composing is CPU work whose awaits resolve at once: let the sender's I/O (the SMTP thread's
+        // questions and answers) in now and then, so that delivery never waits for a whole batch.
+        if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
         const digest = await composer.compose(s, sent.get(s.id) ?? new Set());
         const period = periodOf(s, now);
         const messageId = stableMessageId(ctx, 'digest', s.id, period);

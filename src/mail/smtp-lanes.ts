@@ -101,8 +101,8 @@ export class SmtpLanes {
               this.push(raw);
             } else if (phase === 1) {
               phase = 2;
-              // Commit only once every byte of the body has left for the socket: then the dot follows
-              // the commit within the same turn of the event loop, with no I/O wait in between.
+              // Check the lease only once every byte of the body has left for the socket, so the dot
+              // follows the check as closely as possible.
               drained(conn)
                 .then(() => (beforeEnd ? beforeEnd() : true))
                 .then(

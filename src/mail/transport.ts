@@ -1,8 +1,10 @@
 // One SMTP pool and one rate cap per process (per AppContext): the configured server, or the
-// built-in development mailbox on localhost when PAPERBOY_SMTP_URL is empty.
+// built-in development mailbox on localhost when PAPERBOY_SMTP_URL is empty. The pool's connections
+// live in their own thread (smtp-thread-pool.ts), so SMTP work overlaps composing and rendering.
 import type { AppContext } from '../context.js';
 import type { Clock } from '../clock.js';
-import { parseSmtpUrl, SmtpLanes } from './smtp-lanes.js';
+import { parseSmtpUrl } from './smtp-lanes.js';
+import { SmtpThreadPool, type SmtpPool } from './smtp-thread-pool.js';
 
 /** Connections of the digest SMTP pool. */
 export const SMTP_CONNECTIONS = 4;
@@ -24,7 +26,7 @@ export class RateCap {
 }
 
 export interface MailTransport {
-  lanes: SmtpLanes;
+  lanes: SmtpPool;
   rate: RateCap;
 }
 
@@ -49,7 +51,7 @@ export function mailTransport(ctx: AppContext): MailTransport {
   let t = transports.get(ctx);
   if (!t) {
     const url = ctx.config.PAPERBOY_SMTP_URL || `smtp://127.0.0.1:${devMailboxPort(ctx)}?tls=off`;
-    t = { lanes: new SmtpLanes(parseSmtpUrl(url), SMTP_CONNECTIONS), rate: new RateCap(ctx.clock, ctx.config.PAPERBOY_MAIL_RATE) };
+    t = { lanes: new SmtpThreadPool(parseSmtpUrl(url), SMTP_CONNECTIONS), rate: new RateCap(ctx.clock, ctx.config.PAPERBOY_MAIL_RATE) };
     transports.set(ctx, t);
   }
   return t;

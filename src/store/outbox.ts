@@ -84,17 +84,29 @@ export async function insertOutboxRows(db: Kysely<Database>, rows: NewOutboxRow[
         .execute();
       const insertedSubscribers = new Set(inserted.map((r) => Number(r.subscriber_id)));
       ids.push(...inserted.map((r) => Number(r.id)));
-      const reserved = chunk.filter((r) => insertedSubscribers.has(r.subscriberId)).flatMap((r) => r.paperIds.map((paper_id) => ({ subscriber_id: r.subscriberId, paper_id, sent_at: now })));
-      for (let j = 0; j < reserved.length; j += 500) {
-        await trx
-          .insertInto('digest_papers')
-          .values(reserved.slice(j, j + 500))
-          .onConflict((oc) => oc.columns(['subscriber_id', 'paper_id']).doNothing())
-          .execute();
-      }
+      const reserved = chunk.filter((r) => insertedSubscribers.has(r.subscriberId)).flatMap((r) => r.paperIds.map((paperId): [number, string] => [r.subscriberId, paperId]));
+      if (reserved.length) await reservePapers(trx, reserved, now);
     }
     return ids;
   });
+}
+
+/**
+ * Records (subscriber, paper) pairs in digest_papers. The pairs go in as one JSON parameter expanded
+ * by the database (json_each / jsonb_array_elements): a multi-row VALUES list of thousands of
+ * parameters costs more to prepare than to run, and a digest run reserves about ten papers a digest.
+ */
+async function reservePapers(trx: Transaction<Database>, pairs: Array<[number, string]>, now: string): Promise<void> {
+  const json = JSON.stringify(pairs);
+  if (dialectOf(trx) === 'postgres') {
+    await sql`insert into digest_papers (subscriber_id, paper_id, sent_at)
+      select (e->>0)::bigint, e->>1, ${now} from jsonb_array_elements(${json}::jsonb) as e
+      on conflict (subscriber_id, paper_id) do nothing`.execute(trx);
+    return;
+  }
+  await sql`insert into digest_papers (subscriber_id, paper_id, sent_at)
+    select json_extract(value, '$[0]'), json_extract(value, '$[1]'), ${now} from json_each(${json}) where true
+    on conflict (subscriber_id, paper_id) do nothing`.execute(trx);
 }
 
 /** Which of these subscribers already have a row for `period` (so the composer can skip them). */

@@ -1,0 +1,68 @@
+// The SMTP thread's body: it owns the pool of SMTP connections (SmtpLanes) and does the SMTP
+// conversations, dot-stuffing and socket writes, which are about half of a digest's CPU time, on
+// the other core while the main thread composes, renders and keeps the outbox. The main thread
+// keeps every decision: before each end-of-data dot the thread asks it whether the row is still
+// held ('gate'), and it reports each outcome ('done') for the main thread to record.
+import { parentPort, workerData } from 'node:worker_threads';
+import { SmtpLanes, type SendOutcome, type SmtpTarget } from './smtp-lanes.js';
+
+export interface SmtpThreadData {
+  target: SmtpTarget;
+  size: number;
+}
+
+export type ToSmtpThread =
+  | { type: 'send'; id: number; envelope: { from: string; to: string }; raw: Uint8Array; gated: boolean }
+  | { type: 'gate'; id: number; ok: boolean; error?: string }
+  | { type: 'close' };
+
+export type FromSmtpThread = { type: 'gate'; id: number } | { type: 'done'; id: number; outcome: SendOutcome };
+
+const port = parentPort!;
+const { target, size } = workerData as SmtpThreadData;
+const lanes = new SmtpLanes(target, size);
+const gates = new Map<number, { resolve: (ok: boolean) => void; reject: (err: Error) => void }>();
+let inFlight = 0;
+let closing = false;
+
+// Closing waits for the sends in flight, so that each still reports its outcome.
+function closeWhenIdle(): void {
+  if (!closing || inFlight > 0) return;
+  lanes.close();
+  port.close();
+}
+
+port.on('message', (m: ToSmtpThread) => {
+  if (m.type === 'send') {
+    const raw = Buffer.from(m.raw.buffer, m.raw.byteOffset, m.raw.byteLength);
+    const gate = m.gated
+      ? () =>
+          new Promise<boolean>((resolve, reject) => {
+            gates.set(m.id, { resolve, reject });
+            port.postMessage({ type: 'gate', id: m.id } satisfies FromSmtpThread);
+          })
+      : undefined;
+    inFlight++;
+    lanes.send(m.envelope, raw, gate).then(
+      (outcome) => {
+        inFlight--;
+        port.postMessage({ type: 'done', id: m.id, outcome } satisfies FromSmtpThread);
+        closeWhenIdle();
+      },
+      (err) => {
+        inFlight--;
+        const outcome: SendOutcome = { ok: false, temporary: true, answered: false, abandoned: false, code: null, message: String(err?.message ?? err) };
+        port.postMessage({ type: 'done', id: m.id, outcome } satisfies FromSmtpThread);
+        closeWhenIdle();
+      },
+    );
+  } else if (m.type === 'gate') {
+    const waiting = gates.get(m.id);
+    gates.delete(m.id);
+    if (m.error !== undefined) waiting?.reject(new Error(m.error));
+    else waiting?.resolve(m.ok);
+  } else if (m.type === 'close') {
+    closing = true;
+    closeWhenIdle();
+  }
+});
