@@ -1,15 +1,20 @@
 // Digest benchmark: N confirmed subscribers with varied preferences over a store of P papers; the
 // whole digest run (compose every digest, record the outbox, render, send) handed to a local SMTP
-// sink that discards, through the same 4-connection pool paperboy uses. In the same run, the same
-// sink is first fed pre-rendered messages of the same size through the same pool: the ceiling that
-// SMTP alone allows on this machine. Prints both rates, their ratio and the peak RSS.
+// sink that discards, through the 4-connection pool paperboy uses (in its SMTP thread). In the same
+// run, the same sink is then fed pre-rendered messages of the same size through the same pool, each
+// passing the same before-the-dot gate (answering yes without a query): the ceiling that SMTP alone
+// allows on this machine. Prints both rates, their ratio and the peak RSS of the process.
 //
-//   npm run bench -- digest [--subscribers 100000] [--papers 100000] [--baseline 10000] [--db PATH]
+//   npm run bench -- digest [--subscribers 100000] [--papers 100000] [--baseline 10000] [--db PATH] [--profile DIR]
+//
+// --profile DIR writes one CPU profile of the whole run and one of the pre-rendered phase (open them
+// in Chrome DevTools), so the two phases' costs can be compared without the seeding in between.
 //
 // The seeded papers stay in --db (default bench/_tmp/digest-bench.db) for later runs; subscribers
 // and the outbox are recreated on every run.
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config.js';
@@ -31,6 +36,22 @@ const SUBSCRIBERS = Number(arg('subscribers', '100000'));
 const PAPERS = Number(arg('papers', '100000'));
 const BASELINE = Number(arg('baseline', '10000'));
 const dbPath = path.resolve(arg('db', path.join(here, '_tmp', 'digest-bench.db')));
+const PROFILE_DIR = arg('profile', '');
+
+const profiler = new Session();
+async function profileStart(): Promise<void> {
+  if (!PROFILE_DIR) return;
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
+async function profileStop(name: string): Promise<void> {
+  if (!PROFILE_DIR) return;
+  const { profile } = await profiler.post('Profiler.stop');
+  mkdirSync(PROFILE_DIR, { recursive: true });
+  writeFileSync(path.join(PROFILE_DIR, `${name}.cpuprofile`), JSON.stringify(profile));
+  profiler.disconnect();
+}
 
 function startSink(): Promise<{ child: ChildProcess; port: number; count(): Promise<{ messages: number; bytes: number }> }> {
   const child = fork(path.join(here, '_smtp-sink.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -105,15 +126,19 @@ try {
   let t = Date.now();
   await insertSubscribers(ctx.store.db, list, ctx.clock.now().toISOString());
   process.stdout.write(`${SUBSCRIBERS} subscribers inserted in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
+  // The generated list is the benchmark's, not the run's: drop it so the RSS measures the run.
+  list.length = 0;
 
   const transport = mailTransport(ctx);
 
   // 1. The full run: compose, record, render, send.
   peakRss = process.memoryUsage().rss;
   const before = await sink.count();
+  await profileStart();
   t = Date.now();
   const report = await runDigests(ctx, { period: 'all', force: true, delivery: { transport } });
   const runSeconds = (Date.now() - t) / 1000;
+  await profileStop('digest-run');
   const after = await sink.count();
   const sent = after.messages - before.messages;
   const avgSize = (after.bytes - before.bytes) / Math.max(1, sent);
@@ -130,6 +155,7 @@ try {
   });
   const body = Buffer.concat([sample.raw, Buffer.from(Array.from({ length: Math.max(0, Math.round((avgSize - sample.raw.length) / 78)) }, () => `${filler}\r\n`).join(''))]);
   const before2 = await sink.count();
+  await profileStart();
   t = Date.now();
   let next = 0;
   await Promise.all(
@@ -143,6 +169,7 @@ try {
     }),
   );
   const baseSeconds = (Date.now() - t) / 1000;
+  await profileStop('pre-rendered');
   const after2 = await sink.count();
   const baseRate = (after2.messages - before2.messages) / baseSeconds;
 

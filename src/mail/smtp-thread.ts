@@ -5,6 +5,7 @@
 // held ('gate'), and it reports each outcome ('done') for the main thread to record.
 import { parentPort, workerData } from 'node:worker_threads';
 import { SmtpLanes, type SendOutcome, type SmtpTarget } from './smtp-lanes.js';
+import { BatchedPoster } from './batched-poster.js';
 
 export interface SmtpThreadData {
   target: SmtpTarget;
@@ -12,7 +13,7 @@ export interface SmtpThreadData {
 }
 
 export type ToSmtpThread =
-  | { type: 'send'; id: number; envelope: { from: string; to: string }; raw: Uint8Array; gated: boolean }
+  | { type: 'send'; id: number; envelope: { from: string; to: string }; block: SharedArrayBuffer; length: number; gated: boolean }
   | { type: 'gate'; id: number; ok: boolean; error?: string }
   | { type: 'close' };
 
@@ -21,6 +22,7 @@ export type FromSmtpThread = { type: 'gate'; id: number } | { type: 'done'; id: 
 const port = parentPort!;
 const { target, size } = workerData as SmtpThreadData;
 const lanes = new SmtpLanes(target, size);
+const poster = new BatchedPoster<FromSmtpThread>(port);
 const gates = new Map<number, { resolve: (ok: boolean) => void; reject: (err: Error) => void }>();
 let inFlight = 0;
 let closing = false;
@@ -29,30 +31,34 @@ let closing = false;
 function closeWhenIdle(): void {
   if (!closing || inFlight > 0) return;
   lanes.close();
+  poster.flush();
   port.close();
 }
 
-port.on('message', (m: ToSmtpThread) => {
+port.on('message', (batch: ToSmtpThread[]) => batch.forEach(receive));
+
+function receive(m: ToSmtpThread): void {
   if (m.type === 'send') {
-    const raw = Buffer.from(m.raw.buffer, m.raw.byteOffset, m.raw.byteLength);
+    // The message, read in place: the main thread reuses its block only after our 'done'.
+    const raw = Buffer.from(m.block, 0, m.length);
     const gate = m.gated
       ? () =>
           new Promise<boolean>((resolve, reject) => {
             gates.set(m.id, { resolve, reject });
-            port.postMessage({ type: 'gate', id: m.id } satisfies FromSmtpThread);
+            poster.post({ type: 'gate', id: m.id });
           })
       : undefined;
     inFlight++;
     lanes.send(m.envelope, raw, gate).then(
       (outcome) => {
         inFlight--;
-        port.postMessage({ type: 'done', id: m.id, outcome } satisfies FromSmtpThread);
+        poster.post({ type: 'done', id: m.id, outcome });
         closeWhenIdle();
       },
       (err) => {
         inFlight--;
         const outcome: SendOutcome = { ok: false, temporary: true, answered: false, abandoned: false, code: null, message: String(err?.message ?? err) };
-        port.postMessage({ type: 'done', id: m.id, outcome } satisfies FromSmtpThread);
+        poster.post({ type: 'done', id: m.id, outcome });
         closeWhenIdle();
       },
     );
@@ -65,4 +71,4 @@ port.on('message', (m: ToSmtpThread) => {
     closing = true;
     closeWhenIdle();
   }
-});
+}
