@@ -182,16 +182,39 @@ export function scoreOf(s: WindowSignals, w: Weights): number {
 /** The stored form of a paper's signals, all windows (trending_scores.terms). */
 export type StoredSignals = Record<WindowName, WindowSignals>;
 
+/**
+ * Events of weight 1 already added up per window by the database (the full pass gets established
+ * accounts' votes and page views this way instead of ten million rows): `count[w]` events in window
+ * w, and `decayed[w]` the sum of their count × decay(age), exactly what windowSignals would add one by one.
+ */
+export interface WindowSums {
+  count: Record<WindowName, number>;
+  decayed: Record<WindowName, number>;
+}
+
 /** Everything that happened to one paper that the formula looks at. */
 export interface PaperEvents {
-  /** Sorted by time. */
+  /** Votes weighed one by one (vote-ring rule), sorted by time. */
   votes: Vote[];
+  /** Further votes that all count 1, pre-summed per window; added to `votes`. */
+  voteSums?: WindowSums;
   /** Times of visible comments. */
   comments: number[];
   /** Views per UTC day (YYYY-MM-DD). */
   views: Array<{ day: string; count: number }>;
+  /** Further views pre-summed per window (a day's views timed at its middle); added to `views`. */
+  viewSums?: WindowSums;
   /** Star samples of the paper's repository, sorted by time. */
   stars: StarSample[];
+  /** starVelocity of the repository's samples per window, when already computed (a repository is shared by papers). */
+  starsPerDay?: Record<WindowName, number>;
+}
+
+/** Stars per day of one repository's samples in every window (starVelocity at each window's start). */
+export function starVelocities(samples: readonly StarSample[], now: number): Record<WindowName, number> {
+  const out = { day: 0, week: 0, month: 0 };
+  if (samples.length > 1) for (const w of WINDOW_NAMES) out[w] = starVelocity(samples, now - WINDOW_MS[w], now);
+  return out;
 }
 
 /**
@@ -212,9 +235,20 @@ export function windowSignals(e: PaperEvents, now: number, halfLifeHours: number
     }
   };
   e.votes.forEach((v, i) => add(v.at, weights[i], 'upvotes', 'upvoteCount'));
+  for (const w of WINDOW_NAMES) {
+    if (e.voteSums) {
+      out[w].upvotes += e.voteSums.decayed[w];
+      out[w].upvoteCount += e.voteSums.count[w];
+    }
+    if (e.viewSums) {
+      out[w].views += e.viewSums.decayed[w];
+      out[w].viewCount += e.viewSums.count[w];
+    }
+  }
   for (const at of e.comments) add(at, 1, 'comments', 'commentCount');
   for (const v of e.views) add(Math.min(now, Date.parse(`${v.day}T12:00:00Z`)), 1, 'views', 'viewCount', v.count);
-  if (e.stars.length > 1) for (const w of WINDOW_NAMES) out[w].starsPerDay = starVelocity(e.stars, now - WINDOW_MS[w], now);
+  const stars = e.starsPerDay ?? starVelocities(e.stars, now);
+  for (const w of WINDOW_NAMES) out[w].starsPerDay = stars[w];
   return out;
 }
 

@@ -1,7 +1,7 @@
 // The SQL of the trending signals: reading upvotes, comments, views and star samples for the
 // formula, writing computed scores, page-view counters and GitHub repository state. The formula
 // itself lives in src/rank/formula.ts; this file only moves rows.
-import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
+import { CompiledQuery, type Kysely, type Selectable, type Transaction, sql } from 'kysely';
 import type { Database } from './schema.js';
 import type { Store } from './db.js';
 import type { GithubReposTable } from './tables/signals.js';
@@ -10,70 +10,134 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 // ---- reading signals -------------------------------------------------------------------------
 
-/** [paper_id, created_at, user_id]: arrays, not objects, because a full pass reads millions. */
-export type VoteRow = [paperId: string, at: string, userId: number];
+/** What the vote aggregation of a full pass needs: the windows as ISO times, and the decay. */
+export interface VoteSumParams {
+  now: number;
+  halfLifeHours: number;
+  dayStart: string;
+  weekStart: string;
+  monthStart: string;
+  /** Votes stamped after this (clock trouble) do not count. */
+  latest: string;
+  /**
+   * Accounts created before this were more than a day old at every vote in the month: each of their
+   * votes counts 1, so the database can add them up. Votes of newer accounts go to the vote-ring
+   * rule one by one (votesOfNewAccounts). The two queries split the accounts on the same comparison.
+   */
+  establishedBefore: string;
+}
+
+/** Per paper: votes of established accounts in the day, week and month, and the same decayed (sum of decay(age)). */
+export type VoteSumRow = [paperId: string, day: number, week: number, month: number, decayedDay: number, decayedWeek: number, decayedMonth: number];
 
 /**
- * Every upvote since `since`, in pages, grouped by paper and in time order within a paper (what the vote-ring
- * rule needs), streamed from the (paper_id, created_at, user_id) index so that ten million votes
- * never sit in memory. Voters are looked up by the caller (voterCreatedTimes). Do not run other
- * queries on `db` while iterating (SQLite has one connection).
+ * One page of per-paper vote sums, papers after `afterPaper` in id order: the full pass's per-vote
+ * work done inside the database (ten million votes become a million rows). The decay is the
+ * formula's, 2^(-max(0, age) / half-life), computed per vote in SQL from the vote's time in
+ * milliseconds, so the sums equal what windowSignals adds vote by vote (up to float rounding).
+ * Suspended accounts' votes do not count.
  */
-export async function* streamVotesSince(store: Store, since: string): AsyncIterable<VoteRow[]> {
+export async function establishedVoteSums(store: Store, p: VoteSumParams, afterPaper: string, limit: number): Promise<VoteSumRow[]> {
+  const hl = p.halfLifeHours * 3_600_000;
   if (store.sqlite) {
-    // Keyset pages read straight from the covering index, as arrays (five times faster than the
-    // query builder for ten million rows). No statement stays open between pages, so the web
-    // requests that share this connection run in between instead of failing or waiting.
-    const first = store.sqlite.prepare('select paper_id, created_at, user_id from upvotes where +created_at >= ? order by paper_id, created_at, user_id limit ?').raw();
-    const next = store.sqlite
-      .prepare('select paper_id, created_at, user_id from upvotes where +created_at >= ? and (paper_id, created_at, user_id) > (?, ?, ?) order by paper_id, created_at, user_id limit ?')
+    // Walks the (paper_id, created_at, user_id) index in paper order, so grouping needs no sort and
+    // the page stops after `limit` papers; each vote looks its account up by primary key.
+    const d = `pow(2, min(0, unixepoch(v.created_at, 'subsec') * 1000 - :now) / :hl)`;
+    const statement = store.sqlite
+      .prepare(
+        `select v.paper_id, total(v.created_at >= :day), total(v.created_at >= :week), count(*),
+           total(case when v.created_at >= :day then ${d} end), total(case when v.created_at >= :week then ${d} end), total(${d})
+         from upvotes v join users u on u.id = v.user_id
+         where v.paper_id > :after and v.created_at >= :month and v.created_at <= :latest and u.suspended = 0 and u.created_at < :established
+         group by v.paper_id order by v.paper_id limit :limit`,
+      )
       .raw();
-    const PAGE = 50_000;
-    let page = first.all(since, PAGE) as VoteRow[];
-    for (;;) {
-      yield page;
-      if (page.length < PAGE) return;
-      const [p, a, u] = page[page.length - 1];
-      await new Promise((resolve) => setImmediate(resolve));
-      page = next.all(since, p, a, u, PAGE) as VoteRow[];
+    return statement.all({ now: p.now, hl, day: p.dayStart, week: p.weekStart, month: p.monthStart, latest: p.latest, established: p.establishedBefore, after: afterPaper, limit }) as VoteSumRow[];
+  }
+  const d = sql`power(2::float8, least(0::float8, extract(epoch from v.created_at::timestamptz)::float8 * 1000 - ${p.now}::float8) / ${hl}::float8)`;
+  const r = await sql<{ paper_id: string; nd: string; nw: string; nm: string; dd: number | null; dw: number | null; dm: number | null }>`
+    select v.paper_id, count(*) filter (where v.created_at >= ${p.dayStart}) as nd, count(*) filter (where v.created_at >= ${p.weekStart}) as nw, count(*) as nm,
+      sum(${d}) filter (where v.created_at >= ${p.dayStart}) as dd, sum(${d}) filter (where v.created_at >= ${p.weekStart}) as dw, sum(${d}) as dm
+    from upvotes v join users u on u.id = v.user_id
+    where v.paper_id > ${afterPaper} and v.created_at >= ${p.monthStart} and v.created_at <= ${p.latest} and u.suspended = 0 and u.created_at < ${p.establishedBefore}
+    group by v.paper_id order by v.paper_id limit ${limit}`.execute(store.db);
+  return r.rows.map((x) => [x.paper_id, Number(x.nd), Number(x.nw), Number(x.nm), Number(x.dd ?? 0), Number(x.dw ?? 0), Number(x.dm ?? 0)]);
+}
+
+/** [paper_id, voted at, account created at] of the month's votes by accounts created on or after `establishedBefore`, by paper and time. */
+export async function votesOfNewAccounts(store: Store, p: VoteSumParams): Promise<Array<[paperId: string, at: string, voterCreatedAt: string]>> {
+  const q = store.db
+    .selectFrom('users as u')
+    .innerJoin('upvotes as v', 'v.user_id', 'u.id')
+    .select(['v.paper_id', 'v.created_at as at', 'u.created_at as voter_created_at'])
+    .where('u.created_at', '>=', p.establishedBefore)
+    .where('u.suspended', '=', 0)
+    .where('v.created_at', '>=', p.monthStart)
+    .where('v.created_at', '<=', p.latest)
+    .orderBy('v.paper_id')
+    .orderBy('v.created_at');
+  return (await q.execute()).map((r) => [r.paper_id, r.at, r.voter_created_at]);
+}
+
+/** Per paper: page views in the day, week and month, and the same decayed. */
+export type ViewSumRow = VoteSumRow;
+
+/**
+ * Per paper, its page views summed per window like the formula does: a day's views count from the
+ * middle of that day (or now, for today's), decayed by their age; a day counts in a window when its
+ * middle is within the window. One row per paper instead of one per paper and day.
+ */
+export async function viewSums(store: Store, p: VoteSumParams, sinceDay: string): Promise<ViewSumRow[]> {
+  const hl = p.halfLifeHours * 3_600_000;
+  const [day, week, month] = [p.dayStart, p.weekStart, p.monthStart].map((t) => Date.parse(t));
+  if (store.sqlite) {
+    const d = `pow(2, (at - :now) / :hl) * count`;
+    return store.sqlite
+      .prepare(
+        `select paper_id, total(case when at >= :day then count end), total(case when at >= :week then count end), total(case when at >= :month then count end),
+           total(case when at >= :day then ${d} end), total(case when at >= :week then ${d} end), total(case when at >= :month then ${d} end)
+         from (select paper_id, count, min(:now, unixepoch(day || 'T12:00:00Z') * 1000.0) as at from paper_views where day >= :since)
+         group by paper_id`,
+      )
+      .raw()
+      .all({ now: p.now, hl, day, week, month, since: sinceDay }) as ViewSumRow[];
+  }
+  const r = await sql<{ paper_id: string; nd: number | null; nw: number | null; nm: number | null; dd: number | null; dw: number | null; dm: number | null }>`
+    select paper_id, sum(count) filter (where at >= ${day}) as nd, sum(count) filter (where at >= ${week}) as nw, sum(count) filter (where at >= ${month}) as nm,
+      sum(d) filter (where at >= ${day}) as dd, sum(d) filter (where at >= ${week}) as dw, sum(d) filter (where at >= ${month}) as dm
+    from (select paper_id, count, at, power(2::float8, (at - ${p.now}::float8) / ${hl}::float8) * count as d
+          from (select paper_id, count, least(${p.now}::float8, extract(epoch from (day || 'T12:00:00Z')::timestamptz)::float8 * 1000) as at
+                from paper_views where day >= ${sinceDay}) x) y
+    group by paper_id`.execute(store.db);
+  return r.rows.map((x) => [x.paper_id, Number(x.nd ?? 0), Number(x.nw ?? 0), Number(x.nm ?? 0), Number(x.dd ?? 0), Number(x.dw ?? 0), Number(x.dm ?? 0)]);
+}
+
+/**
+ * For every visible or hidden paper whose repository has star samples since `since`, the samples
+ * that decide starVelocity in each window: the first one, the last one at or before each window's
+ * start, and the last one at or before now. starVelocity over these few gives the same value as over
+ * the whole series, and a hundred thousand series of forty samples stay in the database.
+ */
+export async function starPointsOfPapers(store: Store, p: VoteSumParams, since: string): Promise<Array<{ paperId: string; samples: Array<{ at: string; stars: number }> }>> {
+  const starsAt = (t: string) => `(select x.stars from star_samples x where x.full_name = k.full_name and x.at = k.${t})`;
+  const text = (ph: (n: number) => string) => `select g.id, ${['t0', 't1', 't2', 't3', 't4'].map((t) => `k.${t}, ${starsAt(t)} as s${t}`).join(', ')}
+    from (select full_name, min(at) as t0, max(case when at <= ${ph(1)} then at end) as t1, max(case when at <= ${ph(2)} then at end) as t2,
+            max(case when at <= ${ph(3)} then at end) as t3, max(at) as t4
+          from star_samples where at >= ${ph(4)} and at <= ${ph(5)} group by full_name) k
+    join papers g on g.github_repo = k.full_name`;
+  const values = [p.dayStart, p.weekStart, p.monthStart, since, new Date(p.now).toISOString()];
+  const rows = store.sqlite
+    ? (store.sqlite.prepare(text((n) => `@p${n}`)).raw().all(Object.fromEntries(values.map((v, i) => [`p${i + 1}`, v]))) as unknown[][])
+    : (await store.db.executeQuery(CompiledQuery.raw(text((n) => `$${n}`), values))).rows.map((r) => Object.values(r as object));
+  return rows.map(([paperId, ...rest]) => {
+    const samples: Array<{ at: string; stars: number }> = [];
+    for (let i = 0; i < rest.length; i += 2) {
+      const at = rest[i] as string | null;
+      if (at !== null && !samples.some((s) => s.at === at)) samples.push({ at, stars: Number(rest[i + 1]) });
     }
-  }
-  // PostgreSQL streaming needs a cursor library; keyset pages do the same with plain queries.
-  const base = () => store.db.selectFrom('upvotes').select(['paper_id', 'created_at as at', 'user_id']).where('created_at', '>=', since).orderBy('paper_id').orderBy('created_at').orderBy('user_id');
-  let after: VoteRow | undefined;
-  for (;;) {
-    let q = base();
-    if (after) q = q.where(sql<boolean>`(paper_id, created_at, user_id) > (${after[0]}, ${after[1]}, ${after[2]})`);
-    const page: VoteRow[] = (await q.limit(20_000).execute()).map((r) => [r.paper_id, r.at, Number(r.user_id)]);
-    yield page;
-    if (page.length < 20_000) return;
-    after = page[page.length - 1];
-  }
-}
-
-/** All view counters from `sinceDay` on, as [paper_id, day, count] (the full pass). */
-export async function allViewsSince(store: Store, sinceDay: string): Promise<Array<[string, string, number]>> {
-  if (store.sqlite) return store.sqlite.prepare('select paper_id, day, count from paper_views where day >= ?').raw().all(sinceDay) as Array<[string, string, number]>;
-  return (await viewsSince(store.db, sinceDay)).map((r) => [r.paper_id, r.day, Number(r.count)]);
-}
-
-/** All star samples since `since`, as [full_name, at, stars] by repository and time (the full pass). */
-export async function allStarSamplesSince(store: Store, since: string): Promise<Array<[string, string, number]>> {
-  if (store.sqlite) {
-    return store.sqlite.prepare('select full_name, at, stars from star_samples where at >= ? order by full_name, at').raw().all(since) as Array<[string, string, number]>;
-  }
-  return (await starSamplesSince(store.db, since)).map((r) => [r.full_name, r.at, Number(r.stars)]);
-}
-
-/** When each account that may vote was created (suspended accounts are left out: their votes do not count). */
-export async function voterCreatedTimes(store: Store): Promise<Map<number, number>> {
-  const out = new Map<number, number>();
-  if (store.sqlite) {
-    for (const [id, at] of store.sqlite.prepare('select id, created_at from users where suspended = 0').raw().all() as Array<[number, string]>) out.set(Number(id), Date.parse(at));
-    return out;
-  }
-  for (const r of await store.db.selectFrom('users').select(['id', 'created_at']).where('suspended', '=', 0).execute()) out.set(Number(r.id), Date.parse(r.created_at));
-  return out;
+    samples.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    return { paperId: paperId as string, samples };
+  });
 }
 
 /** One paper's upvotes since `since`, in time order (the incremental update). */
@@ -129,59 +193,107 @@ export interface ScoreRow {
   terms: string;
 }
 
-const SCORE_BATCH = 500; // 5 values a row: well under SQLite's bound-variable limit
-const BATCHES_PER_TX = 20; // short transactions, so upvotes are never blocked behind a full pass
+/** The table a full pass fills before it takes the place of trending_scores. */
+const NEXT = 'trending_scores_next';
+/** Rows per insert statement on PostgreSQL (6 values a row). */
+const PG_BATCH = 1000;
+
+/** The score table a full pass is building: rows go in as they are computed, then it replaces the live one. */
+export interface ScoreTableBuild {
+  add(rows: readonly ScoreRow[]): Promise<void>;
+  /** Takes the place of trending_scores, keeping the live rows written after the pass began. */
+  swap(): Promise<void>;
+}
 
 /**
- * Writes the scores of a full pass computed as of `passStart`. A row written by the incremental
- * update after the pass began is newer than what the pass read, so it is kept; rows the pass did
- * not produce (no signals left in any window) are removed.
+ * Starts building a fresh score table for a full pass computed as of `passStart`. Writing a million
+ * scores in place would update four indexes per row (half a minute); filling an unindexed table in
+ * paper order and indexing it once costs a fraction of that. The new table is built beside the live
+ * one, which readers and the incremental update keep using until the swap. Its indexes are copies
+ * of the live table's, named with or without a `_b` suffix (whichever the live ones are not), so
+ * the swap is a drop and a rename; index names of trending_scores therefore alternate between passes.
  */
-export async function writeFullPass(store: Store, rows: ScoreRow[], passStart: string): Promise<void> {
+export async function buildScoreTable(store: Store, passStart: string): Promise<ScoreTableBuild> {
+  const other = (name: string) => (name.endsWith('_b') ? name.slice(0, -2) : `${name}_b`);
   if (store.sqlite) {
-    // A million rows: one prepared statement, short transactions (so upvotes are never blocked
-    // behind a full pass for long), no query building per row.
-    const upsert = store.sqlite.prepare(`insert into trending_scores (paper_id, score, score_day, score_month, terms, computed_at) values (?, ?, ?, ?, ?, ?)
-      on conflict (paper_id) do update set score = excluded.score, score_day = excluded.score_day, score_month = excluded.score_month,
-      terms = excluded.terms, computed_at = excluded.computed_at where trending_scores.computed_at < excluded.computed_at`);
-    const chunk = store.sqlite.transaction((from: number, to: number) => {
+    const sqlite = store.sqlite;
+    const live = sqlite.prepare("select type, name, sql from sqlite_master where tbl_name = 'trending_scores' and sql is not null").all() as Array<{ type: string; name: string; sql: string }>;
+    const table = live.find((o) => o.type === 'table')!;
+    const indexes = live.filter((o) => o.type === 'index');
+    sqlite.exec(`drop table if exists ${NEXT}`); // left by a pass that died
+    sqlite.exec(table.sql.replace(/^CREATE TABLE\s+("?)trending_scores\1/i, `create table ${NEXT}`));
+    const insert = sqlite.prepare(`insert into ${NEXT} (paper_id, score, score_day, score_month, terms, computed_at) values (?, ?, ?, ?, ?, ?)`);
+    const addChunk = sqlite.transaction((rows: readonly ScoreRow[], from: number, to: number) => {
       for (let i = from; i < to; i++) {
         const r = rows[i];
-        upsert.run(r.paper_id, r.score, r.score_day, r.score_month, r.terms, passStart);
+        insert.run(r.paper_id, r.score, r.score_day, r.score_month, r.terms, passStart);
       }
     });
-    for (let i = 0; i < rows.length; i += 5000) {
-      chunk(i, Math.min(rows.length, i + 5000));
-      // Let requests and the event loop in between chunks.
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  } else {
-    for (let i = 0; i < rows.length; i += SCORE_BATCH * BATCHES_PER_TX) {
-      await store.db.transaction().execute(async (tx) => {
-        const end = Math.min(rows.length, i + SCORE_BATCH * BATCHES_PER_TX);
-        for (let j = i; j < end; j += SCORE_BATCH) {
-          const chunk = rows.slice(j, Math.min(end, j + SCORE_BATCH)).map((r) => ({ ...r, computed_at: passStart }));
-          await tx
-            .insertInto('trending_scores')
-            .values(chunk)
-            .onConflict((oc) =>
-              oc
-                .column('paper_id')
-                .doUpdateSet((eb) => ({
-                  score: eb.ref('excluded.score'),
-                  score_day: eb.ref('excluded.score_day'),
-                  score_month: eb.ref('excluded.score_month'),
-                  terms: eb.ref('excluded.terms'),
-                  computed_at: eb.ref('excluded.computed_at'),
-                }))
-                .where('trending_scores.computed_at', '<', passStart),
-            )
-            .execute();
+    return {
+      async add(rows) {
+        for (let i = 0; i < rows.length; i += 5000) {
+          addChunk(rows, i, Math.min(rows.length, i + 5000));
+          await new Promise((resolve) => setImmediate(resolve)); // requests run between chunks
         }
-      });
-    }
+      },
+      async swap() {
+        // Index the new table first (the long part, outside any transaction on the live table)...
+        for (const ix of indexes) {
+          const unique = /^CREATE\s+UNIQUE/i.test(ix.sql) ? 'unique ' : '';
+          sqlite.exec(`create ${unique}index ${other(ix.name)} on ${NEXT} ${ix.sql.slice(ix.sql.indexOf('('))}`);
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        // ...then, in one short transaction, carry over what the incremental update wrote since the
+        // pass began and put the new table in place.
+        sqlite.transaction(() => {
+          sqlite.prepare(`insert or replace into ${NEXT} select * from trending_scores where computed_at >= ?`).run(passStart);
+          sqlite.exec(`drop table trending_scores; alter table ${NEXT} rename to trending_scores`);
+        })();
+      },
+    };
   }
-  await store.db.deleteFrom('trending_scores').where('computed_at', '<', passStart).execute();
+  const db = store.db;
+  const liveIndexes = (
+    await sql<{ indexname: string; indexdef: string }>`select indexname, indexdef from pg_indexes where schemaname = current_schema() and tablename = 'trending_scores'`.execute(db)
+  ).rows;
+  const pk = (
+    await sql<{ conname: string }>`select conname from pg_constraint where conrelid = 'trending_scores'::regclass and contype = 'p'`.execute(db)
+  ).rows[0]?.conname ?? 'trending_scores_pkey';
+  await sql.raw(`drop table if exists ${NEXT}`).execute(db);
+  await sql.raw(`create table ${NEXT} (like trending_scores including defaults, constraint ${other(pk)} primary key (paper_id))`).execute(db);
+  return {
+    async add(rows) {
+      for (let i = 0; i < rows.length; i += PG_BATCH) {
+        const chunk = rows.slice(i, i + PG_BATCH).map((r) => ({ ...r, computed_at: passStart }));
+        await db.insertInto(NEXT as 'trending_scores').values(chunk).execute();
+      }
+    },
+    async swap() {
+      for (const ix of liveIndexes) {
+        if (ix.indexname === pk) continue;
+        const unique = /^CREATE\s+UNIQUE/i.test(ix.indexdef) ? 'unique ' : '';
+        await sql.raw(`create ${unique}index ${other(ix.indexname)} on ${NEXT} ${ix.indexdef.slice(ix.indexdef.indexOf('('))}`).execute(db);
+      }
+      await db.transaction().execute(async (tx) => {
+        await sql`lock table trending_scores in exclusive mode`.execute(tx); // incremental writes wait for the swap
+        await sql`insert into ${sql.table(NEXT)} select * from trending_scores where computed_at >= ${passStart}
+          on conflict (paper_id) do update set score = excluded.score, score_day = excluded.score_day, score_month = excluded.score_month,
+          terms = excluded.terms, computed_at = excluded.computed_at`.execute(tx);
+        await sql.raw(`drop table trending_scores; alter table ${NEXT} rename to trending_scores`).execute(tx);
+      });
+    },
+  };
+}
+
+/**
+ * Writes the scores of a full pass computed as of `passStart` at once: rows written by the
+ * incremental update after the pass began are newer than what the pass read, so they are kept;
+ * rows the pass did not produce (no signals left in any window) are gone.
+ */
+export async function writeFullPass(store: Store, rows: readonly ScoreRow[], passStart: string): Promise<void> {
+  const build = await buildScoreTable(store, passStart);
+  await build.add(rows);
+  await build.swap();
 }
 
 /** Writes one paper's score (or removes it when `row` is null). */

@@ -68,10 +68,3 @@ export async function trendingScores(db: Kysely<Database>, ids: string[], window
   }
   return out;
 }
-
-/** Which of `ids` are hidden now (a cached trending list drops them before it is shown). */
-export async function hiddenAmong(db: Kysely<Database>, ids: string[]): Promise<Set<string>> {
-  if (!ids.length) return new Set();
-  const rows = await db.selectFrom('papers').select('id').where('id', 'in', ids).where('hidden', '=', 1).execute();
-  return new Set(rows.map((r) => r.id));
-}

@@ -7,6 +7,8 @@ import { recomputeAll } from '../../src/rank/recompute.js';
 import { recordStars } from '../../src/store/signals.js';
 import { setPaperHidden } from '../../src/store/papers.js';
 import { buildApp } from '../../src/web/app.js';
+import { hidePaper } from '../../src/community/moderation.js';
+import { getUserById, setUserRole } from '../../src/store/users.js';
 import { makeTestContext } from '../helpers.js';
 import { addPaper, addUser, upvote } from './seed.js';
 
@@ -117,6 +119,9 @@ test('/trending shows a new upvote on the next request and drops a paper as soon
     await paperSignalsChanged(ctx, '2611.00002');
   }
   assert.deepEqual(await order(), ['2611.00002', '2611.00001'], 'no stale cached list after an upvote');
-  await setPaperHidden(ctx.store.db, '2611.00002', true, ctx.clock.now().toISOString());
-  assert.deepEqual(await order(), ['2611.00001'], 'hidden at once, even from a cached list');
+  // Through the moderation action, as the admin page does: the cached page is dropped at once.
+  const curatorId = await addUser(ctx, '2025-01-01T00:00:00Z');
+  await setUserRole(ctx.store.db, curatorId, 'curator');
+  await hidePaper(ctx, (await getUserById(ctx.store.db, curatorId))!, '2611.00002', true);
+  assert.deepEqual(await order(), ['2611.00001'], 'hidden at once, even from a cached page');
 });

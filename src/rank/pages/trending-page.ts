@@ -6,15 +6,17 @@ import type { AppContext } from '../../context.js';
 import { badRequest } from '../../errors.js';
 import { upvotedBy } from '../../community/upvotes.js';
 import { searchPapers } from '../../search/search.js';
-import { type TrendingWindow, hiddenAmong, trendingPapers } from '../../store/trending.js';
+import { upvotesPerDay } from '../../store/signals.js';
+import { type TrendingWindow, trendingPapers } from '../../store/trending.js';
+import { servePage } from '../../web/cache.js';
 import { html, type SafeHtml } from '../../web/views/html.js';
 import { layout } from '../../web/views/layout.js';
 import { paperItem } from '../../web/views/paper-item.js';
 import { sparkline } from '../chart.js';
-import { decodeSignals, historyOnAxis } from '../formula.js';
 import { trendingVersion } from '../version.js';
 
 const PAGE_SIZE = 30;
+const DAY = 86_400_000;
 const WINDOWS: Array<[TrendingWindow, string]> = [
   ['day', 'Today'],
   ['week', 'This week'],
@@ -70,11 +72,18 @@ interface RenderedList {
   more: boolean;
 }
 
-// Rendered lists for readers who are not signed in (no per-reader upvote state in them), per filter
-// set, for at most a second: /trending costs about what the cached daily page costs. A score change
-// in this process invalidates them at once; hidden papers are dropped from a cached list on the way out.
-const CACHE_MS = 1000;
-const caches = new WeakMap<AppContext, Map<string, { at: number; version: number; list: RenderedList }>>();
+/** Upvotes per UTC day of each paper over the `days` days ending today, oldest first (the sparklines). */
+async function upvoteSeries(ctx: AppContext, ids: string[], days: number): Promise<Map<string, number[]>> {
+  const today = Date.parse(`${ctx.clock.now().toISOString().slice(0, 10)}T00:00:00Z`);
+  const first = today - (days - 1) * DAY;
+  const out = new Map(ids.map((id) => [id, new Array<number>(days).fill(0)]));
+  for (const r of await upvotesPerDay(ctx.store.db, ids, new Date(first).toISOString().slice(0, 10))) {
+    const i = Math.round((Date.parse(`${r.day}T00:00:00Z`) - first) / DAY);
+    const series = out.get(r.paper_id);
+    if (series && i >= 0 && i < days) series[i] = r.n;
+  }
+  return out;
+}
 
 async function renderList(ctx: AppContext, f: TrendingFilters, viewer: FastifyRequest['viewer'], csrf: string | undefined): Promise<RenderedList> {
   const ids = f.topic ? (await searchPapers(ctx, f.topic, { limit: TOPIC_HITS, mode: 'keyword' })).hits.map((h) => h.paper.id) : undefined;
@@ -87,19 +96,17 @@ async function renderList(ctx: AppContext, f: TrendingFilters, viewer: FastifyRe
     ids,
   });
   const shown = papers.slice(0, PAGE_SIZE);
-  const voted = await upvotedBy(ctx, viewer, shown.map((p) => p.id));
-  const now = ctx.clock.now().getTime();
   const days = SPARK_DAYS[f.window];
+  const [voted, series] = await Promise.all([upvotedBy(ctx, viewer, shown.map((p) => p.id)), upvoteSeries(ctx, shown.map((p) => p.id), days)]);
   return {
     more: papers.length > PAGE_SIZE,
     items: shown.map((p) => {
-      // The upvotes per day come with the score (the full pass and the incremental update store them).
-      const values = historyOnAxis(p.signals ? decodeSignals(p.signals).history : undefined, now, days);
+      const values = series.get(p.id)!;
       const total = values.reduce((a, b) => a + b, 0);
       return {
         id: p.id,
         html: paperItem(p, {
-          csrf,
+        csrf,
           upvoted: voted.has(p.id),
           extra: html`<p class="trend">${sparkline(values, `Upvotes per day over the last ${days} days: ${total} in all`)} <a href="/papers/${p.id}#trend-h" title="Why it is trending">score ${p.score.toFixed(2)}</a></p>`,
         }),
@@ -108,28 +115,36 @@ async function renderList(ctx: AppContext, f: TrendingFilters, viewer: FastifyRe
   };
 }
 
-async function anonymousList(ctx: AppContext, f: TrendingFilters): Promise<RenderedList> {
-  let cache = caches.get(ctx);
-  if (!cache) caches.set(ctx, (cache = new Map()));
-  const key = linkTo(f, {});
-  const hit = cache.get(key);
-  const version = trendingVersion();
-  if (hit && hit.version === version && Date.now() - hit.at < CACHE_MS) {
-    const hidden = await hiddenAmong(ctx.store.db, hit.list.items.map((i) => i.id));
-    return hidden.size ? { ...hit.list, items: hit.list.items.filter((i) => !hidden.has(i.id)) } : hit.list;
+// Anonymous readers get the page from the shared page cache (servePage), one rendering per filter
+// set. The key carries this process's trending version, so a score written here (an upvote) shows
+// on the next request, and the current second, so scores written by another process (the worker's
+// full pass, another web process) show within a second. Readers arriving while a rendering is under
+// way wait for it instead of rendering the same page again.
+const rendering = new Map<string, Promise<{ body: string }>>();
+
+function renderOnce(key: string, render: () => Promise<{ body: string }>): Promise<{ body: string }> {
+  let pending = rendering.get(key);
+  if (!pending) {
+    pending = render().finally(() => rendering.delete(key));
+    rendering.set(key, pending);
   }
-  const list = await renderList(ctx, f, null, undefined);
-  if (cache.size > 500) cache.clear();
-  cache.set(key, { at: Date.now(), version, list });
-  return list;
+  return pending;
 }
 
 export function trendingPage(ctx: AppContext) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const f = parseFilters(request.query as Record<string, unknown>);
-    const { items, more } = request.viewer ? await renderList(ctx, f, request.viewer, request.csrfToken) : await anonymousList(ctx, f);
-    const label = WINDOWS.find(([w]) => w === f.window)![1];
-    const body = html`<section class="trending-list">
+    if (request.viewer) return servePage(ctx, request, reply, 'trending', (csrf) => renderPage(ctx, f, request.viewer, csrf));
+    const key = `trending:${linkTo(f, {})}:${trendingVersion()}:${Math.floor(Date.now() / 1000)}`;
+    return servePage(ctx, request, reply, key, (csrf) => renderOnce(key, () => renderPage(ctx, f, null, csrf)));
+  };
+}
+
+async function renderPage(ctx: AppContext, f: TrendingFilters, viewer: FastifyRequest['viewer'], csrf: string): Promise<{ body: string }> {
+  // Signed-in readers see their own upvote buttons; anonymous readers a count (no per-reader state in the cached page).
+  const { items, more } = await renderList(ctx, f, viewer, viewer ? csrf : undefined);
+  const label = WINDOWS.find(([w]) => w === f.window)![1];
+  const body = html`<section class="trending-list">
 <h1>Trending papers <small>${label.toLowerCase()}</small></h1>
 <p class="muted">Ranked by upvotes, comments, GitHub star growth and views, with older signals counting less. <a href="/about/trending">How the score works</a>.</p>
 <nav class="windows" aria-label="Time window">
@@ -152,19 +167,15 @@ ${items.map((i) => i.html)}
   ${more && f.page < 100 ? html`<a rel="next" href="${linkTo(f, { page: f.page + 1 })}">Next →</a>` : ''}
 </nav>
 </section>`;
-    return reply
-      .type('text/html; charset=utf-8')
-      .header('Cache-Control', 'no-cache')
-      .send(
-        layout({
-          title: `Trending papers, ${label.toLowerCase()}`,
-          description: 'Research papers trending in the community, ranked by a published formula.',
-          url: `${ctx.config.baseUrl}${linkTo(f, {})}`,
-          body,
-          viewer: request.viewer,
-          csrf: request.csrfToken,
-          query: f.topic,
-        }),
-      );
+  return {
+    body: layout({
+      title: `Trending papers, ${label.toLowerCase()}`,
+      description: 'Research papers trending in the community, ranked by a published formula.',
+      url: `${ctx.config.baseUrl}${linkTo(f, {})}`,
+      body,
+      viewer,
+      csrf,
+      query: f.topic,
+    }),
   };
 }
