@@ -69,9 +69,15 @@ export async function deliverOutbox(ctx: AppContext, opts: DeliveryOptions = {})
   const batch = opts.batch ?? transport.lanes.size * 16;
   const report: DeliveryReport = { sent: 0, retry: 0, failed: 0, skipped: 0, abandoned: 0 };
   const paperCache = new Map<string, Paper>();
+  const commit = new TurnBatch((ids: number[]) => commitSentRows(db, ids, workerId, ctx.clock.now().toISOString()));
   const ledger: Ledger = {
-    holds: new TurnBatch((ids: number[]) => heldOutboxRows(db, ids, workerId)),
-    commit: new TurnBatch((ids: number[]) => commitSentRows(db, ids, workerId, ctx.clock.now().toISOString())),
+    // A dot goes out only once every message accepted before it is marked sent (PostgreSQL runs the
+    // two queries concurrently otherwise), so a crash leaves at most one unmarked copy per connection.
+    holds: new TurnBatch(async (ids: number[]) => {
+      await commit.settled();
+      return heldOutboxRows(db, ids, workerId);
+    }),
+    commit,
   };
   let attempted = 0;
   let failures = 0;

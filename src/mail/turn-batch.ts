@@ -7,6 +7,7 @@
 export class TurnBatch<K> {
   private keys: K[] = [];
   private scheduled: Promise<Set<K>> | null = null;
+  private readonly running = new Set<Promise<Set<K>>>();
 
   /** `run` answers, for all keys of one turn, the subset for which the answer is yes. */
   constructor(private readonly run: (keys: K[]) => Promise<Set<K>>) {}
@@ -19,10 +20,17 @@ export class TurnBatch<K> {
           const keys = this.keys;
           this.keys = [];
           this.scheduled = null;
-          this.run(keys).then(resolve, reject);
+          const call = this.run(keys);
+          this.running.add(call);
+          call.finally(() => this.running.delete(call)).then(resolve, reject);
         }),
       );
     }
     return this.scheduled.then((yes) => yes.has(key));
+  }
+
+  /** Resolves once every key asked so far has had its call run to the end (whatever the result). */
+  async settled(): Promise<void> {
+    while (this.scheduled || this.running.size) await Promise.allSettled([this.scheduled, ...this.running]);
   }
 }
