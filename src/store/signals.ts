@@ -113,27 +113,29 @@ export async function viewSums(store: Store, p: VoteSumParams, sinceDay: string)
 }
 
 /**
- * For every visible or hidden paper whose repository has star samples since `since`, the samples
- * that decide starVelocity in each window: the first one, the last one at or before each window's
- * start, and the last one at or before now. starVelocity over these few gives the same value as over
- * the whole series, and a hundred thousand series of forty samples stay in the database.
+ * For every paper whose repository has star samples since `since`, the samples that decide
+ * starVelocity in each window: the first one, the last one at or before each window's start, and
+ * the last one at or before now. starVelocity over these few gives the same value as over the whole
+ * series; each is one index seek, so a hundred thousand series of forty samples stay in the database.
  */
 export async function starPointsOfPapers(store: Store, p: VoteSumParams, since: string): Promise<Array<{ paperId: string; samples: Array<{ at: string; stars: number }> }>> {
-  const starsAt = (t: string) => `(select x.stars from star_samples x where x.full_name = k.full_name and x.at = k.${t})`;
-  const text = (ph: (n: number) => string) => `select g.id, ${['t0', 't1', 't2', 't3', 't4'].map((t) => `k.${t}, ${starsAt(t)} as s${t}`).join(', ')}
-    from (select full_name, min(at) as t0, max(case when at <= ${ph(1)} then at end) as t1, max(case when at <= ${ph(2)} then at end) as t2,
-            max(case when at <= ${ph(3)} then at end) as t3, max(at) as t4
-          from star_samples where at >= ${ph(4)} and at <= ${ph(5)} group by full_name) k
-    join papers g on g.github_repo = k.full_name`;
+  const text = (ph: (n: number) => string) => {
+    const point = (upTo: number, order: 'asc' | 'desc', alias: string) =>
+      `(select s.at || ' ' || s.stars from star_samples s where s.full_name = p.github_repo and s.at >= ${ph(4)} and s.at <= ${ph(upTo)} order by s.at ${order} limit 1) as ${alias}`;
+    return `select p.id, ${point(5, 'asc', 'pt_first')}, ${point(1, 'desc', 'pt_day')}, ${point(2, 'desc', 'pt_week')}, ${point(3, 'desc', 'pt_month')}, ${point(5, 'desc', 'pt_latest')}
+      from papers p
+      where p.github_repo is not null and exists (select 1 from star_samples s where s.full_name = p.github_repo and s.at >= ${ph(4)} and s.at <= ${ph(5)})`;
+  };
   const values = [p.dayStart, p.weekStart, p.monthStart, since, new Date(p.now).toISOString()];
   const rows = store.sqlite
     ? (store.sqlite.prepare(text((n) => `@p${n}`)).raw().all(Object.fromEntries(values.map((v, i) => [`p${i + 1}`, v]))) as unknown[][])
     : (await store.db.executeQuery(CompiledQuery.raw(text((n) => `$${n}`), values))).rows.map((r) => Object.values(r as object));
-  return rows.map(([paperId, ...rest]) => {
+  return rows.map(([paperId, ...points]) => {
     const samples: Array<{ at: string; stars: number }> = [];
-    for (let i = 0; i < rest.length; i += 2) {
-      const at = rest[i] as string | null;
-      if (at !== null && !samples.some((s) => s.at === at)) samples.push({ at, stars: Number(rest[i + 1]) });
+    for (const point of points as Array<string | null>) {
+      if (point === null) continue;
+      const [at, stars] = point.split(' ');
+      if (!samples.some((s) => s.at === at)) samples.push({ at, stars: Number(stars) });
     }
     samples.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
     return { paperId: paperId as string, samples };

@@ -167,3 +167,54 @@ test('views: counted per day without who, bots excluded, batched until flushed',
   assert.equal(views?.contribution, 1.3099);
   assert.equal(e?.score, 1.3099);
 });
+
+test('the full pass (sums in the database) gives every paper the score the incremental update computes vote by vote', async (t) => {
+  const ctx = await makeTestContext();
+  t.after(() => ctx.cleanup());
+  const now = ctx.clock.now().getTime();
+  const at = (msAgo: number) => new Date(now - msAgo).toISOString();
+  const D = 24 * H;
+  for (const id of ['P1', 'P2', 'P3', 'P4', 'P5']) await addPaper(ctx, id, { code: id === 'P4' || id === 'P5' ? ['https://github.com/octo/shared'] : id === 'P3' ? ['https://github.com/octo/p3'] : undefined });
+  // P1: established votes at many ages, on and around the window edges, and from the future.
+  const ages = [0, H / 2, D - 1000, D, D + 1000, 3 * D, 7 * D - 1, 7 * D, 7 * D + 1, 20 * D, 30 * D, 30 * D + 1, 31 * D, -H / 2, -2 * H];
+  for (const age of ages) await upvote(ctx, await addUser(ctx, '2025-01-01T00:00:00Z'), 'P1', at(age));
+  // P2: a burst of accounts made minutes before voting, a new account voting alone, an account that
+  // was new a month ago (established now), and a suspended account.
+  for (let i = 0; i < 6; i++) await upvote(ctx, await addUser(ctx, at(5 * H + 10 * 60_000)), 'P2', at(5 * H - i * 5 * 60_000));
+  await upvote(ctx, await addUser(ctx, at(2 * D + H)), 'P2', at(2 * D));
+  await upvote(ctx, await addUser(ctx, at(33 * D)), 'P2', at(29 * D));
+  const suspended = await addUser(ctx, '2025-01-01T00:00:00Z');
+  await ctx.store.db.updateTable('users').set({ suspended: 1 }).where('id', '=', suspended).execute();
+  await upvote(ctx, suspended, 'P2', at(H));
+  // P3: stars only; P4 and P5 share a repository (and P5 has views and a comment).
+  for (const [repo, samples] of [
+    ['octo/p3', [[40 * D, 10], [31 * D, 50], [8 * D, 90], [2 * D, 400], [H, 460]]],
+    ['octo/shared', [[6 * D, 1000], [12 * H, 1010], [0, 1500]]],
+  ] as const) {
+    for (const [ago, stars] of samples) await recordStars(ctx.store.db, repo, stars, at(ago));
+  }
+  await ctx.store.db
+    .insertInto('paper_views')
+    .values([0, 1, 2, 6, 8, 29, 31].map((d) => ({ paper_id: 'P5', day: new Date(now - d * D).toISOString().slice(0, 10), count: 3 + d })))
+    .execute();
+  await comment(ctx, suspended, 'P5', at(3 * H));
+
+  const pass = await recomputeAll(ctx);
+  const full = new Map((await ctx.store.db.selectFrom('trending_scores').selectAll().execute()).map((r) => [r.paper_id, r]));
+  assert.deepEqual([...full.keys()].sort(), ['P1', 'P2', 'P3', 'P4', 'P5']);
+  // Counted votes: P1's 15 minus the two older than 30 days and the one 2 h in the future (not the
+  // one 30 min ahead); P2's 9 minus the suspended account's.
+  assert.equal(pass.votes, 12 + 8);
+  for (const id of full.keys()) {
+    await paperSignalsChanged(ctx, id); // the incremental update, same clock
+    const one = await getScoreRow(ctx.store.db, id);
+    const a = full.get(id)!;
+    for (const k of ['score', 'score_day', 'score_month'] as const) assert.ok(Math.abs(Number(a[k]) - Number(one![k])) <= 2e-4, `${id} ${k}: full ${a[k]}, incremental ${one![k]}`);
+    const [x, y] = [JSON.parse(a.terms), JSON.parse(one!.terms)];
+    for (const w of ['d', 'w', 'm']) x[w].forEach((v: number, i: number) => assert.ok(Math.abs(v - y[w][i]) <= 2e-4, `${id} ${w}[${i}]: full ${v}, incremental ${y[w][i]}`));
+  }
+  // And the sums really are the formula's: P1's week counts ages 0 .. 7 days exactly, plus the vote 30 minutes ahead.
+  const p1 = JSON.parse(full.get('P1')!.terms);
+  assert.equal(p1.w[1], 9);
+  assert.equal(p1.d[1], 5);
+});
