@@ -6,7 +6,7 @@ import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
 import { parseArxivId } from '../ingest/arxiv-id.js';
 import { searchPapers } from '../search/search.js';
-import { dailyEntries, listingsOf } from '../store/api-queries.js';
+import { dailyEntries, listingsOf, newestPapers } from '../store/api-queries.js';
 import { getPaper, latestDailyDay, type Paper } from '../store/papers.js';
 import { rangeOf } from './days.js';
 import { ResponseCache, sendCached } from './http-cache.js';
@@ -68,16 +68,16 @@ export function registerHf(app: FastifyInstance, ctx: AppContext, api: ApiRegist
     path: '/api/papers/search',
     tag: 'Hugging Face compatible',
     summary: 'Search papers',
-    description: 'Papers matching q, most relevant first, as daily-item-shaped objects.',
+    description: 'Papers matching q, most relevant first, as daily-item-shaped objects; without q, the newest papers.',
     query: hfSearchQuery,
     response: z.array(hfDailyItem),
     handler: async ({ query }) => {
-      const result = await searchPapers(ctx, query.q, { limit: query.limit });
+      const papers = query.q ? (await searchPapers(ctx, query.q, { limit: query.limit })).hits.map((h) => h.paper) : await newestPapers(ctx.store.db, query.limit);
       const listings = await listingsOf(
         ctx.store.db,
-        result.hits.map((h) => h.paper.id),
+        papers.map((p) => p.id),
       );
-      return result.hits.map((h) => toHfDailyItem(h.paper, listings.get(h.paper.id)));
+      return papers.map((p) => toHfDailyItem(p, listings.get(p.id)));
     },
   });
 

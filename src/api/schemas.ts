@@ -52,6 +52,7 @@ export const hfPaper = z.object({
   title: z.string(),
   summary: z.string().describe('the abstract'),
   upvotes: z.number().int(),
+  numComments: z.number().int().describe('comments on the paper (huggingface_hub reads it as PaperInfo.comments from paper_info)'),
   discussionId: z.string(),
   ai_summary: z.string().nullable().describe('extractive one-sentence summary, computed offline'),
   ai_keywords: z.array(z.string()).nullable().describe('key phrases, computed offline'),
@@ -63,12 +64,13 @@ export const hfPaper = z.object({
 
 export const hfDailyItem = z.object({
   paper: hfPaper,
-  publishedAt: isoTime.describe('when it was put on the daily list'),
+  publishedAt: isoTime.nullable().describe('when it was put on the daily list; null for a search result never on one'),
   title: z.string(),
   summary: z.string(),
   thumbnail: z.string(),
   numComments: z.number().int(),
-  submittedBy: hfUser,
+  upvotes: z.number().int().describe("paper.upvotes again: huggingface_hub falls back to it when paper.upvotes is 0"),
+  submittedBy: hfUser.nullable().describe('who put it on the daily list; null for a search result never on one'),
   isAuthorParticipating: z.boolean(),
 });
 
@@ -83,7 +85,8 @@ export const hfDailyQuery = z.object({
 });
 
 export const hfSearchQuery = z.object({
-  q: z.string({ error: 'q is required' }).trim().min(1, 'q must not be empty').max(250, 'q must be at most 250 characters'),
+  // huggingface_hub's list_papers() sends no q when called without a query.
+  q: z.string({ error: 'q must be given once, as text' }).trim().min(1, 'q must not be empty').max(250, 'q must be at most 250 characters').optional().describe('text to search for; without it, the newest papers'),
   limit: intParam('limit', 1, 120, 50),
 });
 

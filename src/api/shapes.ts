@@ -48,6 +48,7 @@ export function toHfPaper(p: Paper, listing: Listing | undefined): HfPaper {
     title: p.title,
     summary: p.abstract,
     upvotes: p.upvotes,
+    numComments: p.numComments,
     discussionId: p.id,
     ai_summary: firstSentence(p.abstract),
     ai_keywords: keyPhrases(p.title, p.abstract),
@@ -58,16 +59,23 @@ export function toHfPaper(p: Paper, listing: Listing | undefined): HfPaper {
   };
 }
 
+/**
+ * A daily item, also the shape of a search result. A search result that was never on a daily list has
+ * null publishedAt and submittedBy, so huggingface_hub reports no submission date or submitter for it
+ * (as paper_info does for the same paper) rather than its arXiv date and a made-up submitter.
+ */
 export function toHfDailyItem(p: Paper, listing: Listing | undefined): HfDailyItem {
   const paper = toHfPaper(p, listing);
   return {
     paper,
-    publishedAt: paper.submittedOnDailyAt ?? paper.publishedAt,
+    publishedAt: paper.submittedOnDailyAt,
     title: p.title,
     summary: p.abstract,
     thumbnail: '',
     numComments: p.numComments,
-    submittedBy: hfUserOf(listing?.submitter ?? null),
+    // huggingface_hub takes paper.upvotes and falls back to this one when that is 0 (else it says None).
+    upvotes: p.upvotes,
+    submittedBy: listing ? hfUserOf(listing.submitter) : null,
     isAuthorParticipating: false,
   };
 }

@@ -86,7 +86,7 @@ test('daily_papers answers the shapes of the real HF API and of hf-papers-api.md
     assert.equal(top.paper.publishedAt, '2026-11-17T18:00:00.000Z');
     assert.equal(top.paper.githubRepo, 'https://github.com/owner/repo');
     const byAlice = items.find((i) => i.paper.id === '2611.00001')!;
-    assert.equal(byAlice.submittedBy.user, 'alice');
+    assert.equal(byAlice.submittedBy?.user, 'alice');
     assert.equal(byAlice.paper.submittedOnDailyBy?.user, 'alice');
     assert.equal(byAlice.paper.ai_summary, 'We study sorting networks of depth log n.');
     assert.ok(byAlice.paper.ai_keywords!.includes('sorting networks'), byAlice.paper.ai_keywords!.join(', '));
@@ -134,7 +134,7 @@ test('out-of-range parameters answer 400 with a message that names them', async 
       ['/api/daily_papers?month=2026-00', /month must be YYYY-MM/],
       ['/api/daily_papers?sort=hot', /sort must be publishedAt or trending/],
       ['/api/daily_papers?date=2026-11-19&week=2026-W47', /at most one of date, week and month/],
-      ['/api/papers/search', /q is required/],
+      ['/api/papers/search?q=a&q=b', /q must be given once/],
       ['/api/papers/search?q=%20', /q must not be empty/],
       [`/api/papers/search?q=${'a'.repeat(251)}`, /at most 250 characters/],
       ['/api/papers/search?q=sorting&limit=121', /limit must be an integer from 1 to 120/],
@@ -191,6 +191,20 @@ test('papers/search answers daily-item-shaped results', async () => {
     const items = daily.parse(res.json());
     assert.deepEqual(ids(items), ['2611.00002']);
     assert.equal(items[0].paper.submittedOnDailyAt, '2026-11-19T09:00:00.000Z');
+    assert.equal(items[0].publishedAt, '2026-11-19T09:00:00.000Z');
+    assert.equal(items[0].submittedBy?.user, 'paperboy', 'listed by import: the site user');
+
+    // A paper never on a daily list: no submission date and no submitter.
+    const never = daily.parse((await get(app, '/api/papers/search?q=never+listed')).json()).find((i) => i.paper.id === '2611.00005');
+    assert.ok(never, 'the never-listed paper is found');
+    assert.equal(never.publishedAt, null);
+    assert.equal(never.submittedBy, null);
+    assert.equal(never.paper.submittedOnDailyAt, null);
+
+    // Without q (huggingface_hub's list_papers() with no query): the newest papers, limit applies.
+    const newest = daily.parse((await get(app, '/api/papers/search?limit=2')).json());
+    assert.equal(newest.length, 2);
+    for (const item of newest) assert.ok(item.paper.publishedAt >= '2026-11-17', item.paper.id);
   } finally {
     await app.close();
     await ctx.cleanup();
