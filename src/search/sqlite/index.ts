@@ -26,13 +26,29 @@ export function loadVectorExtension(db: Db): void {
 const blob = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
+/**
+ * Relevance ranking scores at most this many of a query's matches: the newest ones (highest
+ * rowid, i.e. the most recently added papers). FTS5 has no top-k pruning (no WAND), so
+ * `ORDER BY rank` scores every match: at 1,000,000 papers a one-word query such as "models"
+ * matches 645,000 and takes ~700 ms of CPU. A query that matches fewer papers than this is
+ * ranked exactly as before; a broader one returns the best BM25 matches among its newest
+ * RANK_WINDOW, so an old paper that would have ranked first can be missed by a very broad query
+ * (narrowing the query finds it). Measured in bench/search.ts; the CSFCube evaluation (4,205
+ * papers) is below the window and so unchanged by it.
+ */
+export const RANK_WINDOW = 10_000;
+
 /** How many quantized candidates are rescored per wanted neighbour (measured: bench/search.ts). */
 export const RESCORE_FACTOR = 10;
 
 export class SqliteSearchIndex implements SearchIndex {
   private readonly statements = new Map<string, SqliteDatabase.Statement>();
 
-  constructor(private readonly db: Db) {}
+  /** rankWindow: RANK_WINDOW unless a test wants to see the window on a small store. */
+  constructor(
+    private readonly db: Db,
+    private readonly rankWindow = RANK_WINDOW,
+  ) {}
 
   private stmt(source: string): SqliteDatabase.Statement {
     let s = this.statements.get(source);
@@ -85,49 +101,52 @@ export class SqliteSearchIndex implements SearchIndex {
     if (!match) return this.browse({ ...filters, excluded: [...(filters.excluded ?? []), ...q.excluded] }, o);
     const cap = o.countCap ?? 10_000;
     const w = this.where(filters);
-    let hits: IndexHit[];
-    let total: number;
-    if (!w.selective && o.sort === 'relevance') {
-      // The common case: rank inside FTS5 first (its own top-k), then drop hidden papers. This is
-      // the same work as a bare FTS5 query plus a primary-key lookup per returned row.
-      const want = o.offset + o.limit;
-      let fetch = want + 10;
-      for (;;) {
-        const rows = this.stmt(
-          `select p.id, f.rank from (select rowid, rank from papers_fts where papers_fts match ? order by rank limit ?) f
-           join papers p on p.rowid = f.rowid where ${w.sql} order by f.rank`,
-        ).all(match, fetch, ...w.params) as Array<{ id: string; rank: number }>;
-        if (rows.length >= want || fetch > 100_000) {
-          hits = rows.slice(o.offset, want).map((r) => ({ paperId: r.id, score: -r.rank }));
-          break;
-        }
-        const inner = (this.stmt(`select count(*) n from (select rowid from papers_fts where papers_fts match ? limit ?)`).get(match, fetch) as { n: number }).n;
-        if (inner < fetch) {
-          hits = rows.slice(o.offset, want).map((r) => ({ paperId: r.id, score: -r.rank }));
-          break;
-        }
-        fetch *= 4;
+    const want = o.offset + o.limit;
+    let hits: IndexHit[] | undefined;
+    let total: number | undefined;
+    if (o.sort === 'relevance') {
+      // BM25 over the newest rankWindow matches only (see RANK_WINDOW); the window is ranked
+      // first, then its best rows are checked against the filters and hidden papers.
+      const ranked = (fetch: number) =>
+        this.stmt(
+          `select rowid, s from (select rowid, rank s from papers_fts where papers_fts match ? order by rowid desc limit ${this.rankWindow}) order by s limit ?`,
+        ).all(match, fetch) as Array<{ rowid: number; s: number }>;
+      const kept = (rows: Array<{ rowid: number; s: number }>) => {
+        const ids = new Map(
+          (this.stmt(`select p.rowid, p.id from papers p where p.rowid in (select value from json_each(?)) and ${w.sql}`).all(JSON.stringify(rows.map((r) => r.rowid)), ...w.params) as Array<{ rowid: number; id: string }>).map((r) => [r.rowid, r.id]),
+        );
+        return rows.filter((r) => ids.has(r.rowid)).map((r) => ({ paperId: ids.get(r.rowid)!, score: -r.s }));
+      };
+      // Filters and hidden papers drop rows after ranking: fetch more than the page, and more again if that was too few.
+      let fetch = w.selective ? Math.max(want * 4, 200) : want + 10;
+      let rows = ranked(fetch);
+      let page = kept(rows);
+      while (page.length < want && rows.length === fetch && fetch < this.rankWindow) {
+        rows = ranked((fetch *= 4));
+        page = kept(rows);
       }
-      // A first page with room to spare holds every match: no second pass to count them.
-      total =
-        o.offset === 0 && hits.length < o.limit
-          ? hits.length
-          : (this.stmt(`select count(*) n from (select rowid from papers_fts where papers_fts match ? limit ?)`).get(match, cap + 1) as { n: number }).n;
-    } else {
+      // Every match was ranked when the window gave fewer rows than asked for.
+      const everyMatch = rows.length < Math.min(fetch, this.rankWindow);
+      const windowFull =
+        rows.length >= this.rankWindow || (!everyMatch && this.stmt(`select 1 from papers_fts where papers_fts match ? order by rowid desc limit 1 offset ${this.rankWindow - 1}`).get(match) !== undefined);
+      if (page.length >= want || !windowFull) {
+        hits = page.slice(o.offset, want);
+        // A first page with room to spare holds every match: no second pass to count them.
+        if (everyMatch && o.offset === 0 && hits.length < o.limit) total = hits.length;
+      }
+      // Otherwise a narrow filter left too few of the window's papers: rank every match below.
+    }
+    if (!hits) {
       const ord = this.order(o.sort, 'f.rank');
       const rows = this.stmt(
         `select p.id, f.rank from papers_fts f join papers p on p.rowid = f.rowid ${ord.join}
          where papers_fts match ? and ${w.sql} order by ${ord.by} limit ? offset ?`,
       ).all(match, ...w.params, o.limit, o.offset) as Array<{ id: string; rank: number }>;
       hits = rows.map((r) => ({ paperId: r.id, score: -r.rank }));
-      total = (
-        this.stmt(`select count(*) n from (select 1 from papers_fts f join papers p on p.rowid = f.rowid where papers_fts match ? and ${w.sql} limit ?)`).get(
-          match,
-          ...w.params,
-          cap + 1,
-        ) as { n: number }
-      ).n;
     }
+    total ??= w.selective
+      ? (this.stmt(`select count(*) n from (select 1 from papers_fts f join papers p on p.rowid = f.rowid where papers_fts match ? and ${w.sql} limit ?)`).get(match, ...w.params, cap + 1) as { n: number }).n
+      : (this.stmt(`select count(*) n from (select rowid from papers_fts where papers_fts match ? limit ?)`).get(match, cap + 1) as { n: number }).n;
     return { hits, total: Math.min(total, cap), capped: total > cap };
   }
 
