@@ -70,6 +70,12 @@ export const hfDailyItem = z.object({
   thumbnail: z.string(),
   numComments: z.number().int(),
   upvotes: z.number().int().describe("paper.upvotes again: huggingface_hub falls back to it when paper.upvotes is 0"),
+  // huggingface_hub's PaperInfo reads these five from the outer object only.
+  ai_summary: hfPaper.shape.ai_summary.describe('paper.ai_summary again, where huggingface_hub reads it'),
+  ai_keywords: hfPaper.shape.ai_keywords.describe('paper.ai_keywords again, where huggingface_hub reads it'),
+  githubRepo: hfPaper.shape.githubRepo.describe('paper.githubRepo again, where huggingface_hub reads it'),
+  githubStars: hfPaper.shape.githubStars.describe('paper.githubStars again, where huggingface_hub reads it'),
+  projectPage: hfPaper.shape.projectPage.describe('paper.projectPage again, where huggingface_hub reads it'),
   submittedBy: hfUser.nullable().describe('who put it on the daily list; null for a search result never on one'),
   isAuthorParticipating: z.boolean(),
 });

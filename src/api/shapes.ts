@@ -75,6 +75,12 @@ export function toHfDailyItem(p: Paper, listing: Listing | undefined): HfDailyIt
     numComments: p.numComments,
     // huggingface_hub takes paper.upvotes and falls back to this one when that is 0 (else it says None).
     upvotes: p.upvotes,
+    // huggingface_hub reads these from the outer object only; inside `paper` it never sees them.
+    ai_summary: paper.ai_summary,
+    ai_keywords: paper.ai_keywords,
+    githubRepo: paper.githubRepo,
+    githubStars: paper.githubStars,
+    projectPage: paper.projectPage,
     submittedBy: listing ? hfUserOf(listing.submitter) : null,
     isAuthorParticipating: false,
   };
