@@ -14,8 +14,9 @@
 //   - disk used (per relation and database) and memory (this process; PostgreSQL's processes).
 // Vectors are DETERMINISTIC SYNTHETIC ones (clustered, unit length, 512 dims), as in bench/search.ts:
 // embedding a million abstracts with the bundled model is not possible on this machine.
-import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +59,14 @@ function unit(v: Float32Array): Float32Array {
 }
 const centroidGen = rng(7);
 const centroids = Array.from({ length: 2000 }, () => unit(Float32Array.from({ length: DIMS }, () => centroidGen.gauss())));
+/** A vector in pgvector's binary wire format (dimensions, a reserved int16, big-endian float4s). */
+function vectorBytes(v: Float32Array): Buffer {
+  const b = Buffer.allocUnsafe(4 + 4 * v.length);
+  b.writeInt16BE(v.length, 0);
+  b.writeInt16BE(0, 2);
+  for (let i = 0; i < v.length; i++) b.writeFloatBE(v[i]!, 4 + 4 * i);
+  return b;
+}
 /** The synthetic vector of the i-th paper (same recipe as bench/search.ts). */
 function vectorOf(i: number): Float32Array {
   const g = rng(1000 + i);
@@ -95,13 +104,40 @@ async function appContext(url: string, dir: string) {
   return createContext(config);
 }
 
-// ---- a web server child (one per web process being measured)
+/** What a returning reader's browser sends (the same headers as bench/web.ts). */
+const visitorHeaders: Record<string, string> = {
+  'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) bench',
+  cookie: 'pb_nonce=bench-returning-reader-0001',
+  'accept-encoding': 'gzip, deflate, br',
+};
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 Hz)
+  } catch {
+    return 0;
+  }
+}
+const postgresPids = () => execFileSync('ps', ['-C', 'postgres', '-o', 'pid='], { encoding: 'utf8' }).split('\n').map((l) => Number(l.trim())).filter(Boolean);
+
+// ---- a web server child (one per web process being measured), or the raw baseline serving bytes
 if (arg('child', '') === 'web') {
   const ctx = await appContext(arg('url', ''), arg('dir', ''));
   const { buildApp } = await import('../src/web/app.js');
   const app = await buildApp(ctx);
   await app.listen({ port: 0, host: '127.0.0.1' });
   process.send!({ port: (app.server.address() as { port: number }).port });
+} else if (arg('child', '') === 'static') {
+  // The same bytes from memory with the same content type and coding, nothing else (as bench/web.ts).
+  const body = Buffer.from(process.env.BENCH_PAGE!, 'base64');
+  const coding = process.env.BENCH_CODING ? { 'content-encoding': process.env.BENCH_CODING } : {};
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': body.length, ...coding });
+    res.end(body);
+  });
+  server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as { port: number }).port }));
 } else {
   await main();
 }
@@ -136,7 +172,7 @@ async function main(): Promise<void> {
         `set maintenance_work_mem = '1GB'`,
         'create index if not exists paper_search_tsv on paper_search using gin (tsv)',
         'create index if not exists paper_search_title on paper_search using gin (title_tsv)',
-        'create index if not exists paper_search_published on paper_search (published_at desc, paper_id)',
+        'create index if not exists paper_search_published on paper_search (published_at desc, paper_id) include (title_tsv)',
       ]);
       say(`GIN indexes (all fields, titles) and the date index of paper_search built in ${((Date.now() - g) / 1000).toFixed(0)} s`);
       const v = Date.now();
@@ -156,24 +192,43 @@ async function main(): Promise<void> {
       const cov = await index.vectorCoverage(model);
       if (cov.embedded < ids.length) {
         const t = Date.now();
-        await index.vectorCoverage(model);
-        await index.upsertVectors([{ paperId: ids[0]!, vector: vectorOf(0) }], model, new Date().toISOString()); // creates the table and index
+        const [table] = (await pool.query<{ ok: boolean }>(`select to_regclass('search_vectors') is not null as ok`)).rows;
+        if (!table?.ok) await index.upsertVectors([{ paperId: ids[0]!, vector: vectorOf(0) }], model, new Date().toISOString()); // creates the table
         await pool.query(`drop index if exists search_vectors_hnsw_${DIMS}`);
-        for (let i = 0; i < ids.length; i += 2000) {
-          const batch = ids.slice(i, i + 2000);
-          await pool.query(
-            `insert into search_vectors(paper_id, model, dims, vec) select x.id, $3, $4, x.v::vector from unnest($1::text[], $2::text[]) as x(id, v)
-             on conflict (paper_id) do update set vec = excluded.vec, model = excluded.model, dims = excluded.dims`,
-            [batch, batch.map((_, j) => `[${Array.from(vectorOf(i + j)).join(',')}]`), model.name, DIMS],
-          );
-          await pool.query(
-            `insert into embedding_state(paper_id, model, dims, embedded_at) select x.id, $2, $3, $4 from unnest($1::text[]) as x(id) on conflict (paper_id) do nothing`,
-            [batch, model.name, DIMS, new Date().toISOString()],
-          );
+        // Vectors go as binary parameters (pgvector's wire format): printing 512 floats as text costs
+        // more than storing them. Two batches in flight, so that this process and the server overlap.
+        const rowsPerBatch = 500;
+        const inFlight = new Set<Promise<void>>();
+        const from = Math.max(0, cov.embedded - 20 * rowsPerBatch); // a resumed load redoes its last batches
+        for (let i = from - (from % rowsPerBatch); i < ids.length; i += rowsPerBatch) {
+          const batch = ids.slice(i, i + rowsPerBatch);
+          const values: unknown[] = [];
+          const tuples = batch.map((id, j) => {
+            values.push(id, vectorBytes(vectorOf(i + j)));
+            return `($${2 * j + 1}, '${model.name}', ${DIMS}, $${2 * j + 2}::vector)`;
+          });
+          const done = (async () => {
+            await pool.query(
+              `insert into search_vectors(paper_id, model, dims, vec) values ${tuples.join(',')}
+               on conflict (paper_id) do update set vec = excluded.vec, model = excluded.model, dims = excluded.dims`,
+              values,
+            );
+            await pool.query(
+              `insert into embedding_state(paper_id, model, dims, embedded_at) select x.id, $2, $3, $4 from unnest($1::text[]) as x(id) on conflict (paper_id) do nothing`,
+              [batch, model.name, DIMS, new Date().toISOString()],
+            );
+          })();
+          inFlight.add(done);
+          void done.finally(() => inFlight.delete(done));
+          if (inFlight.size >= 2) await Promise.race(inFlight);
           if (i % 100_000 === 0) process.stderr.write(`\rvectors ${i.toLocaleString('en')}`);
         }
+        await Promise.all(inFlight);
         process.stderr.write('\n');
-        const loaded = (Date.now() - t) / 1000;
+        say(`stored ${(ids.length - from).toLocaleString('en')} SYNTHETIC vectors (512 dims) in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+      }
+      const [hnsw] = (await pool.query<{ ok: boolean }>(`select to_regclass('search_vectors_hnsw_${DIMS}') is not null as ok`)).rows;
+      if (!hnsw?.ok) {
         const b = Date.now();
         // The graph of a million 512-dim vectors (about 2.5 GB) must fit, or the build crawls.
         await onOneConnection(pool, [
@@ -181,7 +236,7 @@ async function main(): Promise<void> {
           `create index if not exists search_vectors_hnsw_${DIMS} on search_vectors using hnsw ((vec::vector(${DIMS})) vector_cosine_ops) where dims = ${DIMS}`,
         ]);
         await pool.query('analyze search_vectors');
-        say(`stored ${ids.length.toLocaleString('en')} SYNTHETIC vectors (512 dims) in ${loaded.toFixed(0)} s; HNSW index (m 16, ef_construction 64) built in ${((Date.now() - b) / 1000).toFixed(0)} s`);
+        say(`HNSW index (m 16, ef_construction 64) over ${ids.length.toLocaleString('en')} vectors built in ${((Date.now() - b) / 1000).toFixed(0)} s`);
       }
 
     }
@@ -190,7 +245,7 @@ async function main(): Promise<void> {
       // 3. Queries: 1-3 consecutive content words from titles of random papers (as bench/search.ts).
       const { parseQuery, STOPWORDS, words } = await import('../src/search/query.js');
       const { compileTsquery } = await import('../src/search/pg/tsquery.js');
-      const { searchPapers } = await import('../src/search/search.js');
+      const { COUNT_CAP, searchPapers } = await import('../src/search/search.js');
       const queryCount = Number(arg('queries', '200'));
       const q = rng(99);
       const queries: string[] = [];
@@ -223,10 +278,12 @@ async function main(): Promise<void> {
         if (r.hits.length) matched++;
       }
       say('');
-      say(`## keyword (${queries.length} queries of 1-3 title words, ${matched} with results; 20 results with highlights and a count capped at 10,000)`);
+      say(`## keyword (${queries.length} queries of 1-3 title words, ${matched} with results; 20 results with highlights and a count capped at ${COUNT_CAP.toLocaleString('en')})`);
       say(`searchPapers keyword: p50 ${ms(pct(tKw, 50))}, p95 ${ms(pct(tKw, 95))}, p99 ${ms(pct(tKw, 99))}`);
-      say(`raw SQL (same tsquery, ts_rank ORDER BY LIMIT 20): p50 ${ms(pct(tRaw, 50))}, p95 ${ms(pct(tRaw, 95))}`);
+      say(`raw SQL ranking every match (same tsquery, ts_rank ORDER BY LIMIT 20): p50 ${ms(pct(tRaw, 50))}, p95 ${ms(pct(tRaw, 95))}`);
       say(`ratio p95 searchPapers / raw: ${(pct(tKw, 95) / pct(tRaw, 95)).toFixed(2)}x (p50 ${(pct(tKw, 50) / pct(tRaw, 50)).toFixed(2)}x)`);
+      const slowest = queries.map((s, i) => ({ s, t: tKw[i]!, raw: tRaw[i]! })).sort((a, b) => b.t - a.t).slice(0, 5);
+      say(`slowest through searchPapers: ${slowest.map((x) => `"${x.s.trim()}" ${ms(x.t)} (raw ${ms(x.raw)})`).join('; ')}`);
 
       // 4. Hybrid: the query vector is a stored paper's neighbourhood (deterministic stand-in model).
       const standIn = {
@@ -248,6 +305,26 @@ async function main(): Promise<void> {
         tHy.push(performance.now() - t);
         if (r.mode === 'hybrid') hybridRan++;
       }
+      // The same with the bundled model embedding each query (USE lite, as on SQLite): the real
+      // query-embedding cost; its vectors land among the synthetic ones, so only the time means anything.
+      const { BundledEmbedder } = await import('../src/search/embedders/bundled.js');
+      const bundled = new BundledEmbedder();
+      setEmbedder(ctx, { name: model.name, embed: (texts) => bundled.embed(texts) });
+      await bundled.embed(['warm up']);
+      for (const s of queries.slice(0, 10)) await searchPapers(ctx, s, { limit: 20, mode: 'hybrid', waitForModel: true });
+      const tEmbed: number[] = [];
+      for (const s of queries.slice(0, 50)) {
+        const t = performance.now();
+        await bundled.embed([s]);
+        tEmbed.push(performance.now() - t);
+      }
+      const tHyReal: number[] = [];
+      for (const s of queries) {
+        const t = performance.now();
+        await searchPapers(ctx, s, { limit: 20, mode: 'hybrid', waitForModel: true });
+        tHyReal.push(performance.now() - t);
+      }
+      setEmbedder(ctx, standIn);
       const tVec: number[] = [];
       for (let i = 0; i < 50; i++) {
         const v = vectorOf(Math.floor(q.next() * ids.length));
@@ -256,8 +333,10 @@ async function main(): Promise<void> {
         tVec.push(performance.now() - t);
       }
       say('');
-      say(`## hybrid (BM25 top 100 + HNSW top 100 + RRF + papers + highlights; ${hybridRan} of ${queries.length} ran as hybrid; query embedding not included)`);
-      say(`searchPapers hybrid: p50 ${ms(pct(tHy, 50))}, p95 ${ms(pct(tHy, 95))}, p99 ${ms(pct(tHy, 99))}`);
+      say(`## hybrid (keyword top 100 + HNSW top 100 + score fusion + papers + highlights; ${hybridRan} of ${queries.length} ran as hybrid)`);
+      say(`searchPapers hybrid, stand-in query vectors (the engine's share): p50 ${ms(pct(tHy, 50))}, p95 ${ms(pct(tHy, 95))}, p99 ${ms(pct(tHy, 99))}`);
+      say(`searchPapers hybrid, bundled model embedding each query (USE lite): p50 ${ms(pct(tHyReal, 50))}, p95 ${ms(pct(tHyReal, 95))}, p99 ${ms(pct(tHyReal, 99))}`);
+      say(`query embedding alone (bundled model, 50 queries): p50 ${ms(pct(tEmbed, 50))}, p95 ${ms(pct(tEmbed, 95))}`);
       say(`vector side alone (HNSW, k=100): p50 ${ms(pct(tVec, 50))}, p95 ${ms(pct(tVec, 95))}`);
 
       // 5. Recall@20 against an exact scan, by ef_search.
@@ -291,40 +370,75 @@ async function main(): Promise<void> {
     }
 
     if (part === 'all' || part === 'web') {
-      // 6. The daily page from one web process, then from two, each in its own child process.
+      // 6. The daily page from one web process, then from two (load split evenly), each its own child
+      // process; then the same with a raw node:http server sending the same bytes, to show what the
+      // two cores allow once the load generator and PostgreSQL have had theirs.
       const duration = Number(arg('duration', '10'));
       const connections = Number(arg('connections', '64'));
-      const start = async () => {
-        const child = fork(here, ['--child', 'web', '--url', database.url, '--dir', dir], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const start = async (args: string[], env: Record<string, string> = {}) => {
+        const child = fork(here, args, { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
         const port = await new Promise<number>((resolve, reject) => {
           child.once('message', (m: any) => resolve(m.port));
-          child.once('exit', (code) => reject(new Error(`web child exited with ${code}`)));
+          child.once('exit', (code) => reject(new Error(`child exited with ${code}`)));
         });
         return { child, url: `http://127.0.0.1:${port}/` };
       };
-      const load = async (urls: string[]) => {
-        for (const url of urls) for (let i = 0; i < 50; i++) await (await fetch(url)).arrayBuffer(); // warm each page cache
+      const fetchAsSent = (url: string) =>
+        new Promise<{ coding?: string; body: Buffer }>((resolve, reject) => {
+          http
+            .get(url, { headers: visitorHeaders }, (res) => {
+              const chunks: Buffer[] = [];
+              res.on('data', (c: Buffer) => chunks.push(c));
+              res.on('end', () => resolve({ coding: res.headers['content-encoding'], body: Buffer.concat(chunks) }));
+            })
+            .on('error', reject);
+        });
+      const load = async (servers: Array<{ child: ChildProcess; url: string }>) => {
+        for (const s of servers) for (let i = 0; i < 50; i++) await fetchAsSent(s.url); // warm each page cache
+        // Every PostgreSQL process on the machine (other work's too), by pid: backends come and go.
+        const pgCpu = () => new Map(postgresPids().map((p) => [p, cpuSeconds(p)]));
+        const before = { servers: servers.map((s) => cpuSeconds(s.child.pid!)), pg: pgCpu(), me: process.cpuUsage() };
+        const t = performance.now();
         const results = await Promise.all(
-          urls.map((url) => autocannon({ url, connections: Math.max(1, Math.round(connections / urls.length)), duration })),
+          servers.map((s) => autocannon({ url: s.url, connections: Math.max(1, Math.round(connections / servers.length)), duration, headers: visitorHeaders })),
         );
-        const rps = results.reduce((s, r) => s + r.requests.average, 0);
-        const errors = results.reduce((s, r) => s + r.errors + r.non2xx, 0);
-        const p99 = Math.max(...results.map((r) => r.latency.p99));
-        return { rps, errors, p99 };
+        const wall = (performance.now() - t) / 1000;
+        const me = process.cpuUsage(before.me);
+        const share = (secs: number) => `${((100 * secs) / wall).toFixed(0)}%`;
+        return {
+          rps: results.reduce((n, r) => n + r.requests.average, 0),
+          errors: results.reduce((n, r) => n + r.errors + r.timeouts + r.non2xx, 0),
+          p99: Math.max(...results.map((r) => r.latency.p99)),
+          cpu: `${servers.map((s, i) => share(cpuSeconds(s.child.pid!) - before.servers[i]!)).join(' + ')} server; PostgreSQL (all databases) ${share([...pgCpu()].reduce((n, [p, c]) => n + c - (before.pg.get(p) ?? 0), 0))}; load generator ${share((me.user + me.system) / 1e6)}`,
+        };
       };
       const kids: ChildProcess[] = [];
+      const spawn = async (args: string[], env?: Record<string, string>) => {
+        const s = await start(args, env);
+        kids.push(s.child);
+        return s;
+      };
       try {
-        const one = await start();
-        kids.push(one.child);
-        const r1 = await load([one.url]);
-        const two = await start();
-        kids.push(two.child);
-        const r2 = await load([one.url, two.url]);
+        const webArgs = ['--child', 'web', '--url', database.url, '--dir', dir];
+        const one = await spawn(webArgs);
+        const page = await fetchAsSent(one.url);
+        const r1 = await load([one]);
+        const two = await spawn(webArgs);
+        const r2 = await load([one, two]);
+        const env = { BENCH_PAGE: page.body.toString('base64'), BENCH_CODING: page.coding ?? '' };
+        const raw1 = await spawn(['--child', 'static'], env);
+        const s1 = await load([raw1]);
+        const raw2 = await spawn(['--child', 'static'], env);
+        const s2 = await load([raw1, raw2]);
         say('');
-        say(`## daily page (/), ${connections} connections, ${duration} s each, autocannon in this process`);
-        say(`one web process: ${r1.rps.toFixed(0)} requests/s (p99 ${r1.p99} ms, errors ${r1.errors})`);
-        say(`two web processes: ${r2.rps.toFixed(0)} requests/s (p99 ${r2.p99} ms, errors ${r2.errors})`);
-        say(`ratio two / one: ${(r2.rps / r1.rps).toFixed(2)}x`);
+        say(`## daily page (/), ${connections} connections split evenly, ${duration} s each, autocannon in this process; ${page.body.length} bytes ${page.coding ?? 'identity'} per response`);
+        say(`| server | processes | requests/s | p99 | errors | CPU (100% = one core) |`);
+        say(`| --- | --- | --- | --- | --- | --- |`);
+        say(`| paperboy | 1 | ${r1.rps.toFixed(0)} | ${r1.p99} ms | ${r1.errors} | ${r1.cpu} |`);
+        say(`| paperboy | 2 | ${r2.rps.toFixed(0)} | ${r2.p99} ms | ${r2.errors} | ${r2.cpu} |`);
+        say(`| raw node:http, same bytes | 1 | ${s1.rps.toFixed(0)} | ${s1.p99} ms | ${s1.errors} | ${s1.cpu} |`);
+        say(`| raw node:http, same bytes | 2 | ${s2.rps.toFixed(0)} | ${s2.p99} ms | ${s2.errors} | ${s2.cpu} |`);
+        say(`ratio two / one: paperboy ${(r2.rps / r1.rps).toFixed(2)}x; raw server ${(s2.rps / s1.rps).toFixed(2)}x`);
       } finally {
         for (const k of kids) k.kill('SIGTERM');
       }

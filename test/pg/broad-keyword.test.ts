@@ -80,6 +80,14 @@ test('beyond the window a broad query ranks its newest title matches, and says h
     assert.ok(!ids(r.hits).includes('2401.00000'));
     const scores = r.hits.map((h) => h.score);
     assert.deepEqual(scores, [...scores].sort((a, b) => b - a), 'ranked by ts_rank');
+    // Past the count cap the matches are counted no further: "20+", the same page.
+    const capped = await bounded.keyword(parseQuery('graph ').text, none, { ...page, limit: 5, countCap: 20 });
+    assert.deepEqual({ total: capped.total, capped: capped.capped }, { total: 20, capped: true });
+    assert.deepEqual(ids(capped.hits), ids(r.hits));
+    // A cap below the candidates ranked (10 newest title matches + 5 from anywhere) needs no count at all.
+    const below = await bounded.keyword(parseQuery('graph ').text, none, { ...page, limit: 5, countCap: 12 });
+    assert.deepEqual({ total: below.total, capped: below.capped }, { total: 12, capped: true });
+    assert.deepEqual(ids(below.hits), ids(r.hits));
     // Exclusions, author terms and filters take the exact path.
     const excl = await bounded.keyword(parseQuery('graph -sparse ').text, none, page);
     assert.equal(excl.hits[0]!.paperId, '2401.00000');

@@ -21,6 +21,8 @@ const RANK_WEIGHTS = '{0, 0.1, 0.4, 1.0}';
 export const RANKED_TITLE_MATCHES = 1000;
 /** …and this many papers matching anywhere, for words that seldom meet in a title. */
 export const RANKED_ANY_MATCHES = 200;
+/** Ranked past the page in rankBroad, for the hidden papers dropped after ranking. */
+const HIDDEN_MARGIN = 50;
 /** HNSW candidates per query (hnsw.ef_search); measured for recall@20 ≥ 0.95 in bench/search. */
 export const EF_SEARCH = 100;
 /** How old the did-you-mean vocabulary may get before it is recounted in the background. */
@@ -106,16 +108,25 @@ export class PostgresSearchIndex implements SearchIndex {
     const w = await this.where(filters, params);
     const base = params.values.length;
     const window = Math.max(this.ranked.titleMatches, o.offset + o.limit);
-    // Counted first, a little past what the page needs: the count decides how to rank.
+    const countTo = Math.max(cap, window) + 1;
+    const hitsOf = (rows: Array<{ id: string; rank: number }>) => rows.map((r) => ({ paperId: r.id, score: Number(r.rank) }));
+    if (o.sort === 'relevance' && !w.selective && !q.excluded.length && !q.authors.length) {
+      // Ranked as a broad query first: when its candidates alone outnumber the count cap, that is
+      // all the count needs to say ("1,000+", whatever the few hidden papers among them).
+      const broad = await this.rankBroad(tsq, w.sql, params.values, window, o);
+      if (broad.candidates >= countTo) return { hits: hitsOf(broad.rows), total: cap, capped: true };
+      const [seen] = await this.query<{ n: number }>(`select count(*)::int as n from (select 1 from paper_search s where s.tsv @@ ${tsq} limit $2) x`, [text, countTo]);
+      if ((seen?.n ?? 0) >= countTo) return { hits: hitsOf(broad.rows), total: cap, capped: true };
+    }
     const [count] = await this.query<{ n: number }>(
       `select count(*)::int as n from (select 1 from paper_search s join papers p on p.id = s.paper_id
        where s.tsv @@ ${tsq} and ${w.sql} limit $${base + 1}) x`,
-      [...params.values, Math.max(cap, window) + 1],
+      [...params.values, countTo],
     );
     const total = count?.n ?? 0;
     const broad = total > window && o.sort === 'relevance' && !w.selective && !q.excluded.length && !q.authors.length;
-    const rows = broad ? await this.rankBroad(tsq, w.sql, params.values, window, o) : await this.rankAll(tsq, w.sql, params.values, o);
-    return { hits: rows.map((r) => ({ paperId: r.id, score: Number(r.rank) })), total: Math.min(total, cap), capped: total > cap };
+    const rows = broad ? (await this.rankBroad(tsq, w.sql, params.values, window, o)).rows : await this.rankAll(tsq, w.sql, params.values, o);
+    return { hits: hitsOf(rows), total: Math.min(total, cap), capped: total > cap };
   }
 
   /** Every match ranked: exact, and cheap while matches are few (or the order is not relevance). */
@@ -135,23 +146,28 @@ export class PostgresSearchIndex implements SearchIndex {
    * A broad query (more matches than `window`): ranking all of them would read every matching
    * tsvector (a common word matches a fifth of a million papers). Title words weigh ten times
    * abstract words, so the best matches are title matches: rank the `window` newest papers that
-   * match in the title, plus a few hundred papers matching anywhere (the first the GIN index
-   * yields) for queries whose words seldom meet in a title. Exact whenever the title matches
-   * number at most `window`; beyond that, older title matches of a very common word are not ranked.
+   * match in the title (an index-only walk down paper_search_published), plus a few hundred papers
+   * matching anywhere (the first found) for queries whose words seldom meet in a title. Exact
+   * whenever the title matches number at most `window`; beyond that, older title matches of a very
+   * common word are not ranked. Ranked on paper_search first; papers (hidden, filters) joined for
+   * the top of the list only.
    */
-  private rankBroad(tsq: string, where: string, values: unknown[], window: number, o: { limit: number; offset: number }) {
+  private async rankBroad(tsq: string, where: string, values: unknown[], window: number, o: { limit: number; offset: number }) {
     const base = values.length;
-    return this.query<{ id: string; rank: number }>(
-      `with q as (select ${tsq} as q),
-            t as (select s.paper_id from paper_search s, q where s.title_tsv @@ q.q order by s.published_at desc limit $${base + 1}),
-            a as (select s.paper_id from paper_search s, q where s.tsv @@ q.q limit $${base + 2}),
-            c as (select paper_id from t union select paper_id from a)
-       select p.id, ts_rank('${RANK_WEIGHTS}', s.tsv, q.q, 1) as rank
-       from c join paper_search s on s.paper_id = c.paper_id join papers p on p.id = c.paper_id, q
+    const rows = await this.query<{ id: string; rank: number; candidates: number }>(
+      `select r.paper_id as id, r.rank, r.candidates from (
+         select c.paper_id, ts_rank('${RANK_WEIGHTS}', s.tsv, ${tsq}, 1) as rank, count(*) over ()::int as candidates
+         from ((select s.paper_id from paper_search s where s.title_tsv @@ ${tsq} order by s.published_at desc limit $${base + 1})
+               union (select s.paper_id from paper_search s where s.tsv @@ ${tsq} limit $${base + 2})) c
+         join paper_search s on s.paper_id = c.paper_id
+         order by rank desc, c.paper_id limit $${base + 3}) r
+       join papers p on p.id = r.paper_id
        where ${where}
-       order by rank desc, p.id limit $${base + 3} offset $${base + 4}`,
-      [...values, window, Math.max(this.ranked.anyMatches, o.offset + o.limit), o.limit, o.offset],
+       order by r.rank desc, r.paper_id limit $${base + 4} offset $${base + 5}`,
+      [...values, window, Math.max(this.ranked.anyMatches, o.offset + o.limit), o.offset + o.limit + HIDDEN_MARGIN, o.limit, o.offset],
     );
+    // How many distinct matches were ranked (all of them unless the page lies past the list).
+    return { rows, candidates: rows[0]?.candidates ?? 0 };
   }
 
   async browse(filters: IndexFilters, o: { limit: number; offset: number; sort: IndexSort; countCap?: number }): Promise<KeywordPage> {
