@@ -1,179 +1,54 @@
 // API and feed benchmark: GET /api/daily_papers (a list of 50, the HF-compatible JSON) and the daily
 // RSS feed (50 items) over a store of N papers, each against a minimal Node `http` server serving the
-// same bytes from memory with the same content type, measured in the same run (autocannon).
+// same bytes from memory with the same content type and coding, measured in the same run (autocannon).
 //
-//   npm run bench -- api [--n 100000] [--duration 10] [--connections 64] [--db PATH]
+//   npm run bench -- api [--n 100000] [--duration 10] [--connections 64] [--db PATH] [--identity]
 //
-// Each server runs in its own child process so that the load generator (this process) does not share
-// a JavaScript thread with it. --db reuses a seeded SQLite file between runs.
-import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
+// Requests carry `Accept-Encoding: gzip, deflate, br`, as the Python client (requests) and feed
+// readers send it; --identity measures uncompressed responses. --db reuses a seeded SQLite file.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import { arg, clientDescription, compare, fetchAsSent, pagesJson, sizeOf, startSeededApp, startStaticServer, tableHeader, textOf, type Sent } from './_http.js';
 
-const here = fileURLToPath(import.meta.url);
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
+const n = Number(arg('n', '100000'));
+const duration = Number(arg('duration', '10'));
+const connections = Number(arg('connections', '64'));
+const given = arg('db', '');
+const dir = given ? path.dirname(path.resolve(given)) : mkdtempSync(path.join(tmpdir(), 'paperboy-bench-api-'));
+const db = given ? path.resolve(given) : path.join(dir, 'bench.db');
 
-interface Page {
-  type: string;
-  body: string;
+const app = await startSeededApp({ dir, db, n });
+process.stdout.write(`store: ${n} papers (${app.seeded} seeded now, ${app.seedSeconds.toFixed(1)} s), daily lists of 50\n`);
+
+const targets = [
+  ['/api/daily_papers (50 items)', '/api/daily_papers'],
+  ['/feeds/daily.rss (50 items)', '/feeds/daily.rss'],
+] as const;
+const pages: Record<string, Sent> = {};
+for (const [, p] of targets) {
+  const r = await fetchAsSent(`${app.base}${p}`);
+  if (r.status !== 200) throw new Error(`${p} answered ${r.status}: ${textOf(r).slice(0, 200)}`);
+  pages[p] = r;
 }
+const items = (JSON.parse(textOf(pages['/api/daily_papers'])) as unknown[]).length;
+const feedItems = (textOf(pages['/feeds/daily.rss']).match(/<item>/g) ?? []).length;
+if (items < 1 || feedItems < 1) throw new Error('the lists are empty');
+process.stdout.write(`/api/daily_papers: ${items} items, ${sizeOf(pages['/api/daily_papers'])}; /feeds/daily.rss: ${feedItems} items, ${sizeOf(pages['/feeds/daily.rss'])}\n`);
 
-async function childMain(): Promise<void> {
-  const role = arg('child', '');
-  if (role === 'static') {
-    // The baseline: the same bytes from memory with the same content type, nothing else.
-    const pages = new Map(Object.entries(JSON.parse(readFileSync(arg('pages', ''), 'utf8')) as Record<string, Page>).map(([k, v]) => [k, { type: v.type, body: Buffer.from(v.body) }]));
-    const server = http.createServer((req, res) => {
-      const page = pages.get(req.url ?? '');
-      if (!page) {
-        res.statusCode = 404;
-        res.end();
-        return;
-      }
-      res.writeHead(200, { 'content-type': page.type, 'content-length': page.body.length });
-      res.end(page.body);
-    });
-    server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as any).port }));
-    return;
-  }
-  const { loadConfig } = await import('../src/config.js');
-  const { createContext } = await import('../src/context.js');
-  const { buildApp } = await import('../src/web/app.js');
-  const config = loadConfig({
-    LOG_LEVEL: 'silent',
-    PAPERBOY_DATA_DIR: arg('dir', ''),
-    DATABASE_URL: arg('db', ''),
-    PAPERBOY_SECRET: 'bench-secret',
-    PAPERBOY_DEMO: 'false',
-    PAPERBOY_WORKER: 'false',
-    PAPERBOY_EMBEDDER: 'none',
-    PAPERBOY_RATE_LIMIT_PER_MIN: '1000000', // the per-IP limit would otherwise answer 429 to the load generator
-  });
-  const ctx = await createContext(config);
-  if (role === 'seed') {
-    const { seedStore } = await import('./seed.js');
-    const { countPapers } = await import('../src/store/papers.js');
-    const have = await countPapers(ctx.store.db);
-    const n = Number(arg('n', '100000'));
-    if (have < n) {
-      const r = await seedStore(ctx, { papers: n, dailyPerDay: 50, days: 30 });
-      process.send!({ seeded: r.inserted, seconds: r.seconds });
-    } else process.send!({ seeded: 0, seconds: 0 });
-    await ctx.store.close();
-    process.exit(0);
-  }
-  const app = await buildApp(ctx);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  process.send!({ port: (app.server.address() as any).port });
-}
+// The bodies go through a file: together they exceed what an environment variable may hold.
+const pagesFile = path.join(dir, 'bench-api-pages.json');
+writeFileSync(pagesFile, pagesJson(pages));
+const raw = await startStaticServer(pagesFile);
+const rawBase = `http://127.0.0.1:${raw.msg.port}`;
 
-function start(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; msg: any }> {
-  const child = fork(here, args, { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return new Promise((resolve, reject) => {
-    child.once('message', (msg) => resolve({ child, msg }));
-    child.once('exit', (code) => reject(new Error(`child ${args.join(' ')} exited with ${code}`)));
-  });
-}
+const results = [];
+for (const [label, p] of targets) results.push(await compare(label, `${app.base}${p}`, `${rawBase}${p}`, connections, duration));
 
-interface Figures {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-  requests: number;
-}
-
-async function load(url: string, connections: number, duration: number): Promise<Figures> {
-  const r = await autocannon({ url, connections, duration, pipelining: 1 });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total };
-}
-
-async function main(): Promise<void> {
-  const n = Number(arg('n', '100000'));
-  const duration = Number(arg('duration', '10'));
-  const connections = Number(arg('connections', '64'));
-  const given = arg('db', '');
-  const dir = given ? path.dirname(path.resolve(given)) : mkdtempSync(path.join(tmpdir(), 'paperboy-bench-api-'));
-  const db = given ? path.resolve(given) : path.join(dir, 'bench.db');
-  const common = ['--dir', dir, '--db', db, '--n', String(n)];
-
-  const t0 = Date.now();
-  const seeded = await start(['--child', 'seed', ...common]);
-  process.stdout.write(`store: ${n} papers (${seeded.msg.seeded} seeded now, ${((Date.now() - t0) / 1000).toFixed(1)} s), daily lists of 50\n`);
-  await new Promise((r) => seeded.child.once('exit', r));
-
-  const app = await start(['--child', 'app', ...common]);
-  // A failed run must not leave the servers behind.
-  process.once('exit', () => app.child.kill('SIGTERM'));
-  const base = `http://127.0.0.1:${app.msg.port}`;
-  const targets = [
-    ['/api/daily_papers (50 items)', '/api/daily_papers'],
-    ['/feeds/daily.rss (50 items)', '/feeds/daily.rss'],
-  ] as const;
-  const pages: Record<string, Page> = {};
-  for (const [, p] of targets) {
-    const res = await fetch(`${base}${p}`);
-    const body = await res.text();
-    if (res.status !== 200) throw new Error(`${p} answered ${res.status}: ${body.slice(0, 200)}`);
-    pages[p] = { type: res.headers.get('content-type') ?? 'application/octet-stream', body };
-  }
-  const items = (JSON.parse(pages['/api/daily_papers'].body) as unknown[]).length;
-  const feedItems = (pages['/feeds/daily.rss'].body.match(/<item>/g) ?? []).length;
-  if (items < 1 || feedItems < 1) throw new Error('the lists are empty');
-  process.stdout.write(`/api/daily_papers: ${items} items, ${pages['/api/daily_papers'].body.length} bytes; /feeds/daily.rss: ${feedItems} items, ${pages['/feeds/daily.rss'].body.length} bytes\n`);
-
-  // The bodies go through a file: together they exceed what an environment variable may hold.
-  const pagesFile = path.join(dir, 'bench-pages.json');
-  writeFileSync(pagesFile, JSON.stringify(pages));
-  const stat = await start(['--child', 'static', '--pages', pagesFile]);
-  process.once('exit', () => stat.child.kill('SIGTERM'));
-  const staticBase = `http://127.0.0.1:${stat.msg.port}`;
-
-  const rows: string[] = [];
-  const results: Record<string, { app: Figures; raw: Figures }> = {};
-  for (const [label, p] of targets) {
-    await load(`${base}${p}`, connections, 2); // warm-up: JIT, caches
-    await load(`${staticBase}${p}`, connections, 2);
-    const raw = await load(`${staticBase}${p}`, connections, duration);
-    const appF = await load(`${base}${p}`, connections, duration);
-    results[label] = { app: appF, raw };
-    const ratio = appF.rps / raw.rps;
-    rows.push(
-      `| ${label} | ${appF.rps.toFixed(0)} | ${raw.rps.toFixed(0)} | ${(ratio * 100).toFixed(0)}% | ${appF.p50} / ${appF.p99} ms | ${raw.p50} / ${raw.p99} ms | ${appF.errors} + ${appF.non2xx} non-2xx |`,
-    );
-  }
-  process.stdout.write(
-    [
-      '',
-      '| endpoint | paperboy req/s | raw node:http req/s | ratio | paperboy p50 / p99 | raw p50 / p99 | paperboy errors |',
-      '| --- | --- | --- | --- | --- | --- | --- |',
-      ...rows,
-      '',
-      `${connections} connections, ${duration} s per run after a 2 s warm-up, ${n} papers, Node ${process.version}`,
-      '',
-    ].join('\n'),
-  );
-  let ok = true;
-  for (const [label, r] of Object.entries(results)) {
-    const ratio = r.app.rps / r.raw.rps;
-    const pass = ratio >= 0.5 && r.app.p99 <= 25 && r.app.errors === 0 && r.app.non2xx === 0;
-    ok &&= pass;
-    process.stdout.write(`${label}: ratio ${(ratio * 100).toFixed(0)}% (target ≥ 50%), p99 ${r.app.p99} ms (target ≤ 25), errors ${r.app.errors + r.app.non2xx} (target 0) → ${pass ? 'meets targets' : 'MISSES targets'}\n`);
-  }
-  app.child.kill('SIGTERM');
-  stat.child.kill('SIGTERM');
-  if (!given) rmSync(dir, { recursive: true, force: true });
-  else rmSync(pagesFile, { force: true });
-  process.exitCode = ok ? 0 : 1;
-}
-
-if (process.argv.includes('--child')) await childMain();
-else if (process.argv[1] && path.resolve(process.argv[1]) === here) await main();
+process.stdout.write(
+  ['', ...tableHeader('endpoint'), ...results.map((r) => r.row), '', `${connections} connections, ${duration} s per run after a 2 s warm-up, ${n} papers, ${clientDescription}, Node ${process.version}`, '', ...results.map((r) => r.verdict), ''].join('\n'),
+);
+app.child.kill('SIGTERM');
+raw.child.kill('SIGTERM');
+rmSync(given ? pagesFile : dir, { recursive: true, force: true });
+process.exitCode = results.every((r) => r.pass) ? 0 : 1;
