@@ -288,21 +288,37 @@ export function decodeSignals(json: string): { signals: StoredSignals; history?:
   return { signals: { day: w(o.d), week: w(o.w), month: w(o.m) }, history };
 }
 
-/** Upvotes per UTC day over the `days` days ending with `now`'s day, leading empty days trimmed. */
-export function upvoteHistory(votes: readonly Vote[], now: number, days = 30): UpvoteHistory | undefined {
-  const first = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), new Date(now).getUTCDate()) - (days - 1) * 86_400_000;
-  const counts = new Array<number>(days).fill(0);
-  let any = false;
-  for (const v of votes) {
-    const i = Math.floor((v.at - first) / 86_400_000);
-    if (i >= 0 && i < days) {
-      counts[i]++;
-      any = true;
-    }
-  }
-  if (!any) return undefined;
+/** How many days of upvote history are stored with a score (the longest sparkline). */
+export const HISTORY_DAYS = 30;
+
+/** Midnight (UTC) of the first day of the stored history: `days - 1` days before `now`'s day. */
+export function historyStart(now: number, days = HISTORY_DAYS): number {
+  const d = new Date(now);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - (days - 1) * DAY;
+}
+
+/** The day (0 = the history's first) a vote at `at` is counted on, or -1 outside the history. */
+export function historyDay(at: number, now: number, days = HISTORY_DAYS): number {
+  if (at > now + HOUR) return -1; // from the future: not counted anywhere
+  const i = Math.floor((at - historyStart(now, days)) / DAY);
+  return i >= 0 && i < days ? i : -1;
+}
+
+/** A history from upvotes counted per day (counts[0] is the history's first day), leading empty days trimmed. */
+export function historyFromCounts(counts: readonly number[], now: number): UpvoteHistory | undefined {
   const start = counts.findIndex((c) => c > 0);
-  return { from: new Date(first + start * 86_400_000).toISOString().slice(0, 10), counts: counts.slice(start) };
+  if (start < 0) return undefined;
+  return { from: new Date(historyStart(now, counts.length) + start * DAY).toISOString().slice(0, 10), counts: counts.slice(start) };
+}
+
+/** Upvotes per UTC day over the `days` days ending with `now`'s day, leading empty days trimmed. */
+export function upvoteHistory(votes: readonly Vote[], now: number, days = HISTORY_DAYS): UpvoteHistory | undefined {
+  const counts = new Array<number>(days).fill(0);
+  for (const v of votes) {
+    const i = historyDay(v.at, now, days);
+    if (i >= 0) counts[i]++;
+  }
+  return historyFromCounts(counts, now);
 }
 
 /** A history laid out on the `days` days ending with `now`'s day (zeros where nothing is known). */

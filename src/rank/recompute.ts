@@ -7,6 +7,7 @@ import {
   type ScoreRow,
   type VoteSumParams,
   type VoteSumRow,
+  type VoteSumHistoryRow,
   commentTimesSince,
   establishedVoteSums,
   reposOfPapers,
@@ -23,16 +24,22 @@ import { bumpTrendingVersion } from './version.js';
 import {
   type PaperEvents,
   type StoredSignals,
+  type UpvoteHistory,
   type Vote,
   type WindowSums,
   type Weights,
   type WindowName,
   WINDOW_MS,
+  HISTORY_DAYS,
   encodeSignals,
+  historyDay,
+  historyFromCounts,
+  historyStart,
   isEmpty,
   parseWeights,
   scoreOf,
   starVelocities,
+  upvoteHistory,
   windowSignals,
 } from './formula.js';
 
@@ -48,13 +55,13 @@ export function weightsOf(ctx: AppContext): Weights {
 }
 
 /** The row stored for a paper: its score in each window and its signals (for explanations). */
-export function scoreRow(paperId: string, signals: StoredSignals, weights: Weights): ScoreRow {
+export function scoreRow(paperId: string, signals: StoredSignals, weights: Weights, history?: UpvoteHistory): ScoreRow {
   return {
     paper_id: paperId,
     score_day: scoreOf(signals.day, weights),
     score: scoreOf(signals.week, weights),
     score_month: scoreOf(signals.month, weights),
-    terms: encodeSignals(signals),
+    terms: encodeSignals(signals, history),
   };
 }
 
@@ -79,7 +86,7 @@ interface OtherEvents {
   starsPerDay?: Record<WindowName, number>;
 }
 
-const sums = (r: VoteSumRow): WindowSums => ({ count: { day: r[1], week: r[2], month: r[3] }, decayed: { day: r[4], week: r[5], month: r[6] } });
+const sums = (r: VoteSumRow | VoteSumHistoryRow): WindowSums => ({ count: { day: r[1], week: r[2], month: r[3] }, decayed: { day: r[4], week: r[5], month: r[6] } });
 
 /**
  * Recomputes every paper's score as of now. The ten million votes of a big instance are added up
@@ -106,6 +113,7 @@ export async function recomputeAll(ctx: AppContext): Promise<FullPassResult> {
     latest: iso(now + HOUR), // later votes are clock trouble (windowSignals ignores them too)
     // Two days, not one: accounts are compared as text, so a second's formatting slack cannot matter.
     establishedBefore: iso(now - WINDOW_MS.month - 2 * DAY),
+    historyStart: historyStart(now),
   };
 
   // Everything but the established votes, keyed by paper (a few hundred thousand papers at most).
@@ -143,10 +151,22 @@ export async function recomputeAll(ctx: AppContext): Promise<FullPassResult> {
     rows = [];
     writeMs += Date.now() - t;
   };
-  const finish = (paperId: string, e: OtherEvents | undefined, voteSums?: WindowSums) => {
-    const events: PaperEvents = { votes: e?.votes ?? [], voteSums, comments: e?.comments ?? [], views: [], viewSums: e?.viewSums, stars: [], starsPerDay: e?.starsPerDay };
+  const finish = (paperId: string, e: OtherEvents | undefined, voteSums?: WindowSums, historyDays = '') => {
+    const votes = e?.votes ?? [];
+    const events: PaperEvents = { votes, voteSums, comments: e?.comments ?? [], views: [], viewSums: e?.viewSums, stars: [], starsPerDay: e?.starsPerDay };
     const signals = windowSignals(events, now, H);
-    if (!isEmpty(signals)) rows.push(scoreRow(paperId, signals, weights));
+    if (isEmpty(signals)) return;
+    // Upvotes per day for the sparklines: the database's day codes plus the votes weighed here.
+    const perDay = new Array<number>(HISTORY_DAYS).fill(0);
+    for (let i = 0; i < historyDays.length; i++) {
+      const day = historyDays.charCodeAt(i) - 48;
+      if (day >= 0 && day < HISTORY_DAYS) perDay[day]++;
+    }
+    for (const v of votes) {
+      const day = historyDay(v.at, now);
+      if (day >= 0) perDay[day]++;
+    }
+    rows.push(scoreRow(paperId, signals, weights, historyFromCounts(perDay, now)));
   };
   let after = '';
   for (;;) {
@@ -155,7 +175,7 @@ export async function recomputeAll(ctx: AppContext): Promise<FullPassResult> {
       voteCount += row[3];
       const e = other.get(row[0]);
       other.delete(row[0]);
-      finish(row[0], e, sums(row));
+      finish(row[0], e, sums(row), row[7]);
     }
     await flush(); // also lets requests in between pages
     if (page.length < SUM_PAGE) break;
@@ -202,5 +222,5 @@ export async function recomputePaper(ctx: AppContext, paperId: string): Promise<
     now,
     ctx.config.PAPERBOY_TRENDING_HALF_LIFE_HOURS,
   );
-  await writePaperScore(db, paperId, isEmpty(signals) ? null : scoreRow(paperId, signals, weightsOf(ctx)), new Date(now).toISOString());
+  await writePaperScore(db, paperId, isEmpty(signals) ? null : scoreRow(paperId, signals, weightsOf(ctx), upvoteHistory(voteList, now)), new Date(now).toISOString());
 }

@@ -25,10 +25,19 @@ export interface VoteSumParams {
    * rule one by one (votesOfNewAccounts). The two queries split the accounts on the same comparison.
    */
   establishedBefore: string;
+  /** Midnight (UTC) starting the stored upvote history (HISTORY_DAYS days ending today), epoch ms. */
+  historyStart: number;
 }
 
 /** Per paper: votes of established accounts in the day, week and month, and the same decayed (sum of decay(age)). */
 export type VoteSumRow = [paperId: string, day: number, week: number, month: number, decayedDay: number, decayedWeek: number, decayedMonth: number];
+
+/**
+ * A VoteSumRow and the history day of each of those votes, one character per vote ('0' + day
+ * index from historyStart; votes before it left out): per-day counts for the sparklines without
+ * a row per vote or a sort.
+ */
+export type VoteSumHistoryRow = [...VoteSumRow, days: string];
 
 /**
  * One page of per-paper vote sums, papers after `afterPaper` in id order: the full pass's per-vote
@@ -37,31 +46,48 @@ export type VoteSumRow = [paperId: string, day: number, week: number, month: num
  * milliseconds, so the sums equal what windowSignals adds vote by vote (up to float rounding).
  * Suspended accounts' votes do not count.
  */
-export async function establishedVoteSums(store: Store, p: VoteSumParams, afterPaper: string, limit: number): Promise<VoteSumRow[]> {
+export async function establishedVoteSums(store: Store, p: VoteSumParams, afterPaper: string, limit: number): Promise<VoteSumHistoryRow[]> {
   const hl = p.halfLifeHours * 3_600_000;
+  const historyFrom = new Date(p.historyStart).toISOString();
   if (store.sqlite) {
     // Walks the (paper_id, created_at, user_id) index in paper order, so grouping needs no sort and
     // the page stops after `limit` papers; each vote looks its account up by primary key.
-    const d = `pow(2, min(0, unixepoch(v.created_at, 'subsec') * 1000 - :now) / :hl)`;
+    const ms = `(unixepoch(v.created_at, 'subsec') * 1000)`;
+    const d = `pow(2, min(0, ${ms} - :now) / :hl)`;
     const statement = store.sqlite
       .prepare(
         `select v.paper_id, total(v.created_at >= :day), total(v.created_at >= :week), count(*),
-           total(case when v.created_at >= :day then ${d} end), total(case when v.created_at >= :week then ${d} end), total(${d})
+           total(case when v.created_at >= :day then ${d} end), total(case when v.created_at >= :week then ${d} end), total(${d}),
+           coalesce(group_concat(case when v.created_at >= :hfrom then char(48 + cast((${ms} - :hstart) / 86400000 as integer)) end, ''), '')
          from upvotes v join users u on u.id = v.user_id
          where v.paper_id > :after and v.created_at >= :month and v.created_at <= :latest and u.suspended = 0 and u.created_at < :established
          group by v.paper_id order by v.paper_id limit :limit`,
       )
       .raw();
-    return statement.all({ now: p.now, hl, day: p.dayStart, week: p.weekStart, month: p.monthStart, latest: p.latest, established: p.establishedBefore, after: afterPaper, limit }) as VoteSumRow[];
+    return statement.all({
+      now: p.now,
+      hl,
+      day: p.dayStart,
+      week: p.weekStart,
+      month: p.monthStart,
+      latest: p.latest,
+      established: p.establishedBefore,
+      hfrom: historyFrom,
+      hstart: p.historyStart,
+      after: afterPaper,
+      limit,
+    }) as VoteSumHistoryRow[];
   }
-  const d = sql`power(2::float8, least(0::float8, extract(epoch from v.created_at::timestamptz)::float8 * 1000 - ${p.now}::float8) / ${hl}::float8)`;
-  const r = await sql<{ paper_id: string; nd: string; nw: string; nm: string; dd: number | null; dw: number | null; dm: number | null }>`
+  const ms = sql`(extract(epoch from v.created_at::timestamptz)::float8 * 1000)`;
+  const d = sql`power(2::float8, least(0::float8, ${ms} - ${p.now}::float8) / ${hl}::float8)`;
+  const r = await sql<{ paper_id: string; nd: string; nw: string; nm: string; dd: number | null; dw: number | null; dm: number | null; days: string | null }>`
     select v.paper_id, count(*) filter (where v.created_at >= ${p.dayStart}) as nd, count(*) filter (where v.created_at >= ${p.weekStart}) as nw, count(*) as nm,
-      sum(${d}) filter (where v.created_at >= ${p.dayStart}) as dd, sum(${d}) filter (where v.created_at >= ${p.weekStart}) as dw, sum(${d}) as dm
+      sum(${d}) filter (where v.created_at >= ${p.dayStart}) as dd, sum(${d}) filter (where v.created_at >= ${p.weekStart}) as dw, sum(${d}) as dm,
+      string_agg(chr(48 + floor((${ms} - ${p.historyStart}::float8) / 86400000)::int), '') filter (where v.created_at >= ${historyFrom}) as days
     from upvotes v join users u on u.id = v.user_id
     where v.paper_id > ${afterPaper} and v.created_at >= ${p.monthStart} and v.created_at <= ${p.latest} and u.suspended = 0 and u.created_at < ${p.establishedBefore}
     group by v.paper_id order by v.paper_id limit ${limit}`.execute(store.db);
-  return r.rows.map((x) => [x.paper_id, Number(x.nd), Number(x.nw), Number(x.nm), Number(x.dd ?? 0), Number(x.dw ?? 0), Number(x.dm ?? 0)]);
+  return r.rows.map((x) => [x.paper_id, Number(x.nd), Number(x.nw), Number(x.nm), Number(x.dd ?? 0), Number(x.dw ?? 0), Number(x.dm ?? 0), x.days ?? '']);
 }
 
 /** [paper_id, voted at, account created at] of the month's votes by accounts created on or after `establishedBefore`, by paper and time. */

@@ -212,7 +212,9 @@ test('the full pass (sums in the database) gives every paper the score the incre
     for (const k of ['score', 'score_day', 'score_month'] as const) assert.ok(Math.abs(Number(a[k]) - Number(one![k])) <= 2e-4, `${id} ${k}: full ${a[k]}, incremental ${one![k]}`);
     const [x, y] = [JSON.parse(a.terms), JSON.parse(one!.terms)];
     for (const w of ['d', 'w', 'm']) x[w].forEach((v: number, i: number) => assert.ok(Math.abs(v - y[w][i]) <= 2e-4, `${id} ${w}[${i}]: full ${v}, incremental ${y[w][i]}`));
+    assert.deepEqual(x.h, y.h, `${id}: upvotes per day for the sparkline`);
   }
+  assert.equal(JSON.parse(full.get('P1')!.terms).h.slice(1).reduce((a: number, b: number) => a + b, 0), 11, 'P1: every counted vote on its day but the one 30 days old, before the first day of the history');
   // And the sums really are the formula's: P1's week counts ages 0 .. 7 days exactly, plus the vote 30 minutes ahead.
   const p1 = JSON.parse(full.get('P1')!.terms);
   assert.equal(p1.w[1], 9);

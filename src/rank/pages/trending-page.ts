@@ -6,17 +6,16 @@ import type { AppContext } from '../../context.js';
 import { badRequest } from '../../errors.js';
 import { upvotedBy } from '../../community/upvotes.js';
 import { searchPapers } from '../../search/search.js';
-import { upvotesPerDay } from '../../store/signals.js';
 import { type TrendingWindow, trendingPapers } from '../../store/trending.js';
 import { servePage } from '../../web/cache.js';
 import { html, type SafeHtml } from '../../web/views/html.js';
 import { layout } from '../../web/views/layout.js';
 import { paperItem } from '../../web/views/paper-item.js';
 import { sparkline } from '../chart.js';
+import { decodeSignals, historyOnAxis } from '../formula.js';
 import { trendingVersion } from '../version.js';
 
 const PAGE_SIZE = 30;
-const DAY = 86_400_000;
 const WINDOWS: Array<[TrendingWindow, string]> = [
   ['day', 'Today'],
   ['week', 'This week'],
@@ -72,19 +71,6 @@ interface RenderedList {
   more: boolean;
 }
 
-/** Upvotes per UTC day of each paper over the `days` days ending today, oldest first (the sparklines). */
-async function upvoteSeries(ctx: AppContext, ids: string[], days: number): Promise<Map<string, number[]>> {
-  const today = Date.parse(`${ctx.clock.now().toISOString().slice(0, 10)}T00:00:00Z`);
-  const first = today - (days - 1) * DAY;
-  const out = new Map(ids.map((id) => [id, new Array<number>(days).fill(0)]));
-  for (const r of await upvotesPerDay(ctx.store.db, ids, new Date(first).toISOString().slice(0, 10))) {
-    const i = Math.round((Date.parse(`${r.day}T00:00:00Z`) - first) / DAY);
-    const series = out.get(r.paper_id);
-    if (series && i >= 0 && i < days) series[i] = r.n;
-  }
-  return out;
-}
-
 async function renderList(ctx: AppContext, f: TrendingFilters, viewer: FastifyRequest['viewer'], csrf: string | undefined): Promise<RenderedList> {
   const ids = f.topic ? (await searchPapers(ctx, f.topic, { limit: TOPIC_HITS, mode: 'keyword' })).hits.map((h) => h.paper.id) : undefined;
   const papers = await trendingPapers(ctx.store.db, {
@@ -96,12 +82,14 @@ async function renderList(ctx: AppContext, f: TrendingFilters, viewer: FastifyRe
     ids,
   });
   const shown = papers.slice(0, PAGE_SIZE);
+  const voted = await upvotedBy(ctx, viewer, shown.map((p) => p.id));
+  const now = ctx.clock.now().getTime();
   const days = SPARK_DAYS[f.window];
-  const [voted, series] = await Promise.all([upvotedBy(ctx, viewer, shown.map((p) => p.id)), upvoteSeries(ctx, shown.map((p) => p.id), days)]);
   return {
     more: papers.length > PAGE_SIZE,
     items: shown.map((p) => {
-      const values = series.get(p.id)!;
+      // The upvotes per day come with the score (the full pass and the incremental update store them).
+      const values = historyOnAxis(p.signals ? decodeSignals(p.signals).history : undefined, now, days);
       const total = values.reduce((a, b) => a + b, 0);
       return {
         id: p.id,
