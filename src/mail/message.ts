@@ -69,10 +69,10 @@ export async function buildMessage(ctx: AppContext, o: MessageOptions): Promise<
     lines.push('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
   }
   lines.push(`Content-Type: multipart/alternative; boundary="${boundary}"`, '', '');
-  const parts = [lines.join('\r\n'), part(boundary, 'text/plain', o.mail.text)];
-  if (o.mail.html) parts.push(part(boundary, 'text/html', o.mail.html));
-  parts.push(`--${boundary}--\r\n`);
-  let raw: Buffer = Buffer.from(parts.join(''), 'utf8');
+  const pieces = [Buffer.from(lines.join('\r\n'), 'utf8'), part(boundary, 'text/plain', o.mail.bytes?.text ?? o.mail.text)];
+  if (o.mail.bytes?.html.length || o.mail.html) pieces.push(part(boundary, 'text/html', o.mail.bytes?.html ?? o.mail.html));
+  pieces.push(Buffer.from(`--${boundary}--\r\n`, 'latin1'));
+  let raw: Buffer = Buffer.concat(pieces);
   const dkim = dkimFor(ctx);
   if (dkim) raw = await streamToBuffer(dkim.sign(raw));
   return { from, to: o.to, raw };
@@ -91,12 +91,13 @@ function encodeText(value: string): string {
   return isPlainText(value) ? value : encodeWords(value, 'Q', 52);
 }
 
-function part(boundary: string, type: string, content: string): string {
-  const all = Buffer.from(content, 'utf8').toString('base64');
-  const lines: string[] = [];
+/** One MIME part: its headers, then the content in base64 lines of 76 characters (RFC 2045). */
+function part(boundary: string, type: string, content: string | Buffer): Buffer {
+  const all = (typeof content === 'string' ? Buffer.from(content, 'utf8') : content).toString('base64');
+  const lines: string[] = [`--${boundary}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n`];
   for (let i = 0; i < all.length; i += 76) lines.push(all.slice(i, i + 76));
-  const b64 = lines.join('\r\n');
-  return `--${boundary}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${b64}\r\n`;
+  lines.push('');
+  return Buffer.from(lines.join('\r\n'), 'latin1');
 }
 
 function rfc2822Date(d: Date): string {

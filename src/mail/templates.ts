@@ -2,7 +2,7 @@
 // content. Mail-client HTML: table layout, inline CSS, no scripts, no remote fonts or images, fluid
 // up to 600 px so it reads at 375 px, and a color-scheme/dark media block for dark mode. Every value
 // goes through the escaping `html` template; titles have their LaTeX turned into readable text.
-import { html, safeUrl, type SafeHtml } from '../web/views/html.js';
+import { html, raw, safeUrl, type SafeHtml } from '../web/views/html.js';
 import { latexToText } from '../text/latex.js';
 import type { Paper } from '../store/papers.js';
 import type { DigestSection } from './compose.js';
@@ -12,6 +12,9 @@ export interface RenderedMail {
   subject: string;
   text: string;
   html: string;
+  /** The two parts already encoded as UTF-8 (digests, assembled from cached pieces); when present,
+   * the message is built from these and `text`/`html` are decoded from them only if read. */
+  bytes?: { text: Buffer; html: Buffer };
 }
 
 const sectionTitle: Record<DigestSection['kind'], (label: string) => string> = {
@@ -74,12 +77,15 @@ function footerText(why: string, links: MailLinks): string {
 
 interface PaperFragments {
   title: string;
-  html: SafeHtml;
-  text: string;
+  /** The paper's table row, UTF-8. */
+  html: Buffer;
+  /** The paper's lines in the text part, UTF-8, each ending in a newline. */
+  text: Buffer;
 }
 
-// A paper looks the same in every subscriber's digest, so its HTML and text are rendered once per
-// version (LaTeX conversion and escaping dominate the cost of a digest otherwise).
+// A paper looks the same in every subscriber's digest, so its HTML and text are rendered and
+// encoded once per version: LaTeX conversion, escaping and UTF-8 encoding of the papers otherwise
+// dominate the cost of a digest, which is mostly papers.
 const fragmentCache = new Map<string, PaperFragments>();
 
 function fragments(baseUrl: string, p: Paper): PaperFragments {
@@ -93,12 +99,12 @@ function fragments(baseUrl: string, p: Paper): PaperFragments {
   const authors = authorsLine(p.authors);
   f = {
     title,
-    html: html`<tr><td style="padding:8px 0 12px 0;border-bottom:1px solid #eaeef2;">
+    html: utf8(html`<tr><td style="padding:8px 0 12px 0;border-bottom:1px solid #eaeef2;">
 <a class="pb-link" href="${safeUrl(url)}" style="color:#0969da;font-weight:600;font-size:16px;text-decoration:none;">${title}</a>
 <div class="pb-muted" style="color:#57606a;font-size:13px;margin-top:2px;">${authors}${p.upvotes ? html` · ▲ ${p.upvotes}` : ''}</div>
 <div style="font-size:14px;margin-top:4px;">${abstract}</div>
-</td></tr>`,
-    text: [`* ${oneLine(title, 500)}`, `  ${oneLine(authors, 300)}${p.upvotes ? ` · ${p.upvotes} upvotes` : ''}`, `  ${oneLine(abstract, 400)}`, `  ${url}`, ''].join('\n'),
+</td></tr>`.value),
+    text: utf8([`* ${oneLine(title, 500)}`, `  ${oneLine(authors, 300)}${p.upvotes ? ` · ${p.upvotes} upvotes` : ''}`, `  ${oneLine(abstract, 400)}`, `  ${url}`, '', ''].join('\n')),
   };
   fragmentCache.set(key, f);
   return f;
@@ -114,6 +120,11 @@ export interface DigestView {
   why: string;
 }
 
+const utf8 = (text: string) => Buffer.from(text, 'utf8');
+
+/** Where the sections go in a digest's frame: markup no escaped value can contain (its '<' would be &lt;). */
+const SECTIONS = '<pb-sections/>';
+
 export function renderDigest(v: DigestView): RenderedMail {
   const sections = v.sections
     .map((s) => ({ ...s, papers: s.paperIds.map((id) => v.papers.get(id)).filter((p): p is Paper => !!p) }))
@@ -122,21 +133,40 @@ export function renderDigest(v: DigestView): RenderedMail {
   const first = sections[0]?.papers[0];
   const subject = oneLine(`${v.siteName} digest, ${v.periodLabel}: ${first ? fragments(v.baseUrl, first).title : ''}${count > 1 ? ` and ${count - 1} more` : ''}`);
 
-  const body = html`<tr><td style="padding-bottom:8px;"><h1 style="margin:0;font-size:22px;line-height:1.3;">Your papers for ${v.periodLabel}</h1></td></tr>
-${sections.map(
-  (s) => html`<tr><td style="padding-top:20px;"><h2 style="margin:0 0 8px 0;font-size:17px;text-transform:none;">${sectionTitle[s.kind](s.label)}</h2></td></tr>
-${s.papers.map((p) => fragments(v.baseUrl, p).html)}`,
-)}`;
-  const htmlPart = frame({ title: subject, preheader: `${count} paper${count === 1 ? '' : 's'} for ${v.periodLabel}`, body, footer: footerHtml(v.why, v.links) });
-
-  const lines = [`Your papers for ${v.periodLabel}`, ''];
+  // The frame, heading and footer are this subscriber's; the papers between them are cached pieces.
+  const shell = frame({
+    title: subject,
+    preheader: `${count} paper${count === 1 ? '' : 's'} for ${v.periodLabel}`,
+    body: html`<tr><td style="padding-bottom:8px;"><h1 style="margin:0;font-size:22px;line-height:1.3;">Your papers for ${v.periodLabel}</h1></td></tr>
+${raw(SECTIONS)}`,
+    footer: footerHtml(v.why, v.links),
+  });
+  const at = shell.indexOf(SECTIONS);
+  const htmlPieces: Buffer[] = [utf8(shell.slice(0, at))];
+  const textPieces: Buffer[] = [utf8(`Your papers for ${v.periodLabel}\n\n`)];
   for (const s of sections) {
     const title = sectionTitle[s.kind](s.label);
-    lines.push(oneLine(title, 300), '='.repeat(Math.min(60, oneLine(title, 300).length)), '');
-    for (const p of s.papers) lines.push(fragments(v.baseUrl, p).text);
+    htmlPieces.push(utf8(html`<tr><td style="padding-top:20px;"><h2 style="margin:0 0 8px 0;font-size:17px;text-transform:none;">${title}</h2></td></tr>\n`.value));
+    textPieces.push(utf8(`${oneLine(title, 300)}\n${'='.repeat(Math.min(60, oneLine(title, 300).length))}\n\n`));
+    for (const p of s.papers) {
+      const f = fragments(v.baseUrl, p);
+      htmlPieces.push(f.html);
+      textPieces.push(f.text);
+    }
   }
-  lines.push(footerText(v.why, v.links));
-  return { subject, text: lines.join('\n'), html: htmlPart };
+  htmlPieces.push(utf8(shell.slice(at + SECTIONS.length)));
+  textPieces.push(utf8(footerText(v.why, v.links)));
+  const bytes = { html: Buffer.concat(htmlPieces), text: Buffer.concat(textPieces) };
+  return {
+    subject,
+    bytes,
+    get html() {
+      return bytes.html.toString('utf8');
+    },
+    get text() {
+      return bytes.text.toString('utf8');
+    },
+  };
 }
 
 export function renderConfirmation(o: { siteName: string; confirmUrl: string; expiresHours: number }): RenderedMail {
