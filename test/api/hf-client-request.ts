@@ -1,10 +1,13 @@
 // The requests huggingface_hub's HfApi sends, and what its PaperInfo makes of the JSON it gets back,
-// as read from the client's source (not run: it cannot be installed here). Read at
-//   huggingface/huggingface_hub mirror scm-repo-mirror/huggingface_huggingface_hub @ 9611cb3542a7cfeadf1664333857669871f0a9d1
-//   and Stars1233/huggingface_hub @ 7d7603c0c3dd14aab1bdbd877687cf76cfaa3471 (same paper code, newer),
-//   src/huggingface_hub/hf_api.py: HfApi.list_daily_papers, list_papers, paper_info, read_paper; PaperInfo,
-//   PaperAuthor, User, Organization; utils/_datetime.py parse_datetime; utils/_http.py (httpx client,
-//   hf_raise_for_status, _format).
+// as read from the client's source (not run: it cannot be installed here). Read in copies of the
+// upstream repository (the stored huggingface/huggingface_hub itself, 1fb0107b, predates these methods):
+//   src/huggingface_hub/hf_api.py (HfApi.list_daily_papers, list_papers, paper_info, read_paper;
+//   PaperInfo, PaperAuthor, User, Organization) at scm-repo-mirror/huggingface_huggingface_hub
+//   9611cb3542a7cfeadf1664333857669871f0a9d1 and Stars1233/huggingface_hub
+//   7d7603c0c3dd14aab1bdbd877687cf76cfaa3471 (newer; the same paper code plus linked models/datasets/
+//   Spaces); utils/_datetime.py parse_datetime at huggingface/huggingface_hub
+//   32f441b01d2fb31185bac790c6bca4e18e834ea6; utils/_http.py (the httpx client factory,
+//   hf_raise_for_status, _format) from a stored httpx-era copy whose commit the index did not give.
 // What the client does, in our words:
 // - list_daily_papers: GET {endpoint}/api/daily_papers with only the arguments given, in the order
 //   p, limit, sort, date, week, month, submitter; list_papers: GET /api/papers/search with q (only when
