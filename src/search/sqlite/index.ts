@@ -257,9 +257,10 @@ export class SqliteSearchIndex implements SearchIndex {
   async suggestTitles(q: TextQuery, limit: number): Promise<Array<{ paperId: string; title: string }>> {
     const match = compileTitlePrefix(q);
     if (!match) return [];
+    // Every keystroke asks: the same rank window as keyword search keeps a short prefix fast.
     const rows = this.stmt(
-      `select p.id, p.title from (select rowid, rank from papers_fts where papers_fts match ? order by rank limit ?) f
-       join papers p on p.rowid = f.rowid where p.hidden = 0 order by f.rank`,
+      `select p.id, p.title from (select rowid, s from (select rowid, rank s from papers_fts where papers_fts match ? order by rowid desc limit ${this.rankWindow}) order by s limit ?) f
+       join papers p on p.rowid = f.rowid where p.hidden = 0 order by f.s`,
     ).all(match, limit + 5) as Array<{ id: string; title: string }>;
     return rows.slice(0, limit).map((r) => ({ paperId: r.id, title: r.title }));
   }
