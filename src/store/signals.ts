@@ -276,6 +276,7 @@ export async function buildScoreTable(store: Store, passStart: string): Promise<
         sqlite.transaction(() => {
           sqlite.prepare(`insert or replace into ${NEXT} select * from trending_scores where computed_at >= ?`).run(passStart);
           sqlite.exec(`drop table trending_scores; alter table ${NEXT} rename to trending_scores`);
+          sqlite.prepare('insert into meta (key, value) values (?, ?) on conflict (key) do update set value = excluded.value').run(CHANGE_MARK, newMark());
         })();
       },
     };
@@ -308,6 +309,7 @@ export async function buildScoreTable(store: Store, passStart: string): Promise<
           on conflict (paper_id) do update set score = excluded.score, score_day = excluded.score_day, score_month = excluded.score_month,
           terms = excluded.terms, computed_at = excluded.computed_at`.execute(tx);
         await sql.raw(`drop table trending_scores; alter table ${NEXT} rename to trending_scores`).execute(tx);
+        await markScoresChanged(tx);
       });
     },
   };
@@ -326,15 +328,32 @@ export async function writeFullPass(store: Store, rows: readonly ScoreRow[], pas
 
 /** Writes one paper's score (or removes it when `row` is null). */
 export async function writePaperScore(db: Db, paperId: string, row: ScoreRow | null, now: string): Promise<void> {
-  if (!row) {
-    await db.deleteFrom('trending_scores').where('paper_id', '=', paperId).execute();
-    return;
+  if (!row) await db.deleteFrom('trending_scores').where('paper_id', '=', paperId).execute();
+  else {
+    await db
+      .insertInto('trending_scores')
+      .values({ ...row, computed_at: now })
+      .onConflict((oc) => oc.column('paper_id').doUpdateSet({ score: row.score, score_day: row.score_day, score_month: row.score_month, terms: row.terms, computed_at: now }))
+      .execute();
   }
-  await db
-    .insertInto('trending_scores')
-    .values({ ...row, computed_at: now })
-    .onConflict((oc) => oc.column('paper_id').doUpdateSet({ score: row.score, score_day: row.score_day, score_month: row.score_month, terms: row.terms, computed_at: now }))
-    .execute();
+  await markScoresChanged(db);
+}
+
+// ---- the change mark -------------------------------------------------------------------------
+// A value in `meta` that every score write replaces, so that caches of rendered trending lists in
+// any process can tell, with one primary-key read, that scores changed.
+
+const CHANGE_MARK = 'trending_scores_changed';
+let markCount = 0;
+const newMark = () => `${Date.now().toString(36)}.${process.pid.toString(36)}.${(++markCount).toString(36)}`;
+
+export async function markScoresChanged(db: Db): Promise<void> {
+  await setMeta(db, CHANGE_MARK, newMark());
+}
+
+/** The current change mark ('' before any score was written). */
+export async function scoresChangeMark(db: Db): Promise<string> {
+  return (await getMeta(db, CHANGE_MARK)) ?? '';
 }
 
 export async function getScoreRow(db: Db, paperId: string) {

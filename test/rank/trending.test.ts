@@ -6,7 +6,7 @@ import { paperSignalsChanged } from '../../src/rank/hooks.js';
 import { recomputeAll } from '../../src/rank/recompute.js';
 import { flushViews, recordView } from '../../src/signals/views.js';
 import { setPaperHidden } from '../../src/store/papers.js';
-import { getScoreRow, recordStars, writeFullPass } from '../../src/store/signals.js';
+import { getScoreRow, recordStars, scoresChangeMark, writeFullPass, writePaperScore } from '../../src/store/signals.js';
 import { trendingPapers, trendingScores } from '../../src/store/trending.js';
 import { makeTestContext, type TestContext } from '../helpers.js';
 import { addPaper, addUser, comment, upvote } from './seed.js';
@@ -219,4 +219,19 @@ test('the full pass (sums in the database) gives every paper the score the incre
   const p1 = JSON.parse(full.get('P1')!.terms);
   assert.equal(p1.w[1], 9);
   assert.equal(p1.d[1], 5);
+});
+
+test('every score write moves the change mark that caches of /trending in other processes read', async (t) => {
+  const ctx = await makeTestContext();
+  t.after(() => ctx.cleanup());
+  await addPaper(ctx, 'M');
+  const marks = [await scoresChangeMark(ctx.store.db)];
+  await upvote(ctx, await addUser(ctx, '2025-01-01T00:00:00Z'), 'M', iso(ctx, H));
+  await paperSignalsChanged(ctx, 'M'); // the incremental update
+  marks.push(await scoresChangeMark(ctx.store.db));
+  await recomputeAll(ctx); // the full pass's swap
+  marks.push(await scoresChangeMark(ctx.store.db));
+  await writePaperScore(ctx.store.db, 'M', null, ctx.clock.now().toISOString()); // a removal
+  marks.push(await scoresChangeMark(ctx.store.db));
+  assert.equal(new Set(marks).size, 4, marks.join(' '));
 });

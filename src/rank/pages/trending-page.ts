@@ -13,7 +13,7 @@ import { layout } from '../../web/views/layout.js';
 import { paperItem } from '../../web/views/paper-item.js';
 import { sparkline } from '../chart.js';
 import { decodeSignals, historyOnAxis } from '../formula.js';
-import { trendingVersion } from '../version.js';
+import { sharedTrendingVersion } from '../version.js';
 
 const PAGE_SIZE = 30;
 const WINDOWS: Array<[TrendingWindow, string]> = [
@@ -104,10 +104,9 @@ async function renderList(ctx: AppContext, f: TrendingFilters, viewer: FastifyRe
 }
 
 // Anonymous readers get the page from the shared page cache (servePage), one rendering per filter
-// set. The key carries this process's trending version, so a score written here (an upvote) shows
-// on the next request, and the current second, so scores written by another process (the worker's
-// full pass, another web process) show within a second. Readers arriving while a rendering is under
-// way wait for it instead of rendering the same page again.
+// set and trending version: a score written by this process (an upvote) shows on the next request,
+// one written by another process (the worker's full pass, another web process) within 250 ms.
+// Readers arriving while a rendering is under way wait for it instead of rendering the same page.
 const rendering = new Map<string, Promise<{ body: string }>>();
 
 function renderOnce(key: string, render: () => Promise<{ body: string }>): Promise<{ body: string }> {
@@ -123,7 +122,7 @@ export function trendingPage(ctx: AppContext) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const f = parseFilters(request.query as Record<string, unknown>);
     if (request.viewer) return servePage(ctx, request, reply, 'trending', (csrf) => renderPage(ctx, f, request.viewer, csrf));
-    const key = `trending:${linkTo(f, {})}:${trendingVersion()}:${Math.floor(Date.now() / 1000)}`;
+    const key = `trending:${linkTo(f, {})}:${await sharedTrendingVersion(ctx)}`;
     return servePage(ctx, request, reply, key, (csrf) => renderOnce(key, () => renderPage(ctx, f, null, csrf)));
   };
 }
