@@ -1,4 +1,4 @@
-// `npm run bench -- postgres [--n 100000] [--part all|search|web|seed] [--keep] [--queries 200]
+// `npm run bench -- postgres [--n 100000] [--part all|search|keyword|web|seed] [--keep] [--queries 200]
 //                             [--recall-queries 30] [--duration 10] [--connections 64]`
 //
 // paperboy on PostgreSQL (tsvector + GIN, pgvector HNSW), in a database of its own
@@ -240,7 +240,7 @@ async function main(): Promise<void> {
       }
 
     }
-    if (part === 'all' || part === 'search') {
+    if (part === 'all' || part === 'search' || part === 'keyword') {
       const ids = (await pool.query<{ id: string }>('select id from papers order by id')).rows.map((r) => r.id);
       // 3. Queries: 1-3 consecutive content words from titles of random papers (as bench/search.ts).
       const { parseQuery, STOPWORDS, words } = await import('../src/search/query.js');
@@ -285,6 +285,7 @@ async function main(): Promise<void> {
       const slowest = queries.map((s, i) => ({ s, t: tKw[i]!, raw: tRaw[i]! })).sort((a, b) => b.t - a.t).slice(0, 5);
       say(`slowest through searchPapers: ${slowest.map((x) => `"${x.s.trim()}" ${ms(x.t)} (raw ${ms(x.raw)})`).join('; ')}`);
 
+      if (part === 'keyword') return;
       // 4. Hybrid: the query vector is a stored paper's neighbourhood (deterministic stand-in model).
       const standIn = {
         name: model.name,

@@ -14,6 +14,17 @@ import { compileExcluded, compileTitlePrefix, compileTsquery, compileWord } from
 const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 const vectorText = (v: Float32Array) => `[${Array.from(v).join(',')}]`;
 const parseVector = (text: string) => Float32Array.from(JSON.parse(text) as number[]);
+/**
+ * A query vector as a binary parameter (pgvector's wire format: dimensions, a reserved int16,
+ * big-endian float4s): printing 512 floats as text and parsing them back costs more than the rest.
+ */
+function vectorParam(v: Float32Array): Buffer {
+  const b = Buffer.allocUnsafe(4 + 4 * v.length);
+  b.writeInt16BE(v.length, 0);
+  b.writeInt16BE(0, 2);
+  for (let i = 0; i < v.length; i++) b.writeFloatBE(v[i]!, 4 + 4 * i);
+  return b;
+}
 
 /** ts_rank weights {D, C, B, A}: abstract 1, authors 4, title 10 (the SQLite index's BM25 weights). */
 const RANK_WEIGHTS = '{0, 0.1, 0.4, 1.0}';
@@ -234,7 +245,7 @@ export class PostgresSearchIndex implements SearchIndex {
     const dims = vector.length;
     await this.ensureHnsw(dims);
     const params = new Params();
-    const q = params.add(vectorText(vector));
+    const q = params.add(vectorParam(vector));
     const m = params.add(model.name);
     const w = await this.where(filters, params);
     const kp = params.add(k);
@@ -243,7 +254,9 @@ export class PostgresSearchIndex implements SearchIndex {
     try {
       await client.query('begin');
       // Filters apply after the graph walk; the iterative scan keeps walking until k rows pass them.
-      const ef = Math.round(o.candidates ?? Math.max(EF_SEARCH, k * 2));
+      // ef = k for deep lists (hybrid fusion asks 100, weighted 0.25: its tail moves little), and
+      // EF_SEARCH for a page of 20, where recall@20 is measured.
+      const ef = Math.round(o.candidates ?? Math.max(EF_SEARCH, k));
       await client.query(`set local hnsw.ef_search = ${Math.max(k, Math.min(1000, ef))}`);
       if (this.iterativeScan) await client.query(`set local hnsw.iterative_scan = relaxed_order`);
       let rows = (
@@ -279,7 +292,7 @@ export class PostgresSearchIndex implements SearchIndex {
     // The uncast expression matches no index: a full scan, exact by construction.
     const rows = await this.query<{ id: string; d: number }>(
       `select paper_id as id, vec <=> $1::vector as d from search_vectors where model = $2 and dims = $3 order by d limit $4`,
-      [vectorText(vector), model.name, vector.length, k],
+      [vectorParam(vector), model.name, vector.length, k],
     );
     return rows.map((r) => ({ paperId: r.id, score: 1 - r.d }));
   }
