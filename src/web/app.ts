@@ -26,7 +26,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     logger: false, // requests are logged below through the shared pino logger, with secrets redacted
     trustProxy: ctx.config.PAPERBOY_TRUST_PROXY,
     bodyLimit: 1_048_576,
-    routerOptions: { maxParamLength: 500, ignoreTrailingSlash: true },
+    routerOptions: { maxParamLength: 500, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true }, // huggingface_hub with endpoint="http://host/" asks for //api/...
   });
 
   await app.register(cookie);

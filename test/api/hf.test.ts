@@ -100,6 +100,8 @@ test('daily_papers: latest list by default, week, month, submitter, sort, pages'
   const { ctx, app } = await setup();
   try {
     assert.deepEqual(ids((await get(app, '/api/daily_papers')).json()), ['hep-th/9901001'], 'the most recent list');
+    // huggingface_hub given endpoint="http://host/" (with the slash) asks for //api/daily_papers.
+    assert.deepEqual(ids((await get(app, '//api/daily_papers')).json()), ['hep-th/9901001']);
     assert.deepEqual(ids((await get(app, '/api/daily_papers?week=2026-W47')).json()), ['hep-th/9901001', '2611.00002', '2611.00001', '2611.00003']);
     assert.equal((await get(app, '/api/daily_papers?month=2026-11')).json().length, 4);
     assert.equal((await get(app, '/api/daily_papers?month=2026-10')).json().length, 0);
