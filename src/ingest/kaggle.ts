@@ -1,147 +1,23 @@
-// The Kaggle arXiv snapshot (Cornell-University/arxiv): JSON lines, plain or gzip, read as a stream
-// (fetch = read lines, parse = JSON, normalise, store in batched transactions). Memory stays flat
-// whatever the file size; bad lines are reported with their line number and skipped whole.
-import { createReadStream, statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
+// The Kaggle arXiv snapshot import: records are read, parsed and normalised (kaggle-read.ts, in a
+// second thread for large files) and stored in batched transactions; bad lines are reported with
+// their line number and skipped whole. Large imports run in bulk mode: the full-text triggers are
+// suspended and the new papers indexed once at the end (src/search/sqlite/fts-bulk.ts), which
+// halves the CPU per paper; the import returns only once its papers are searchable.
+import { statSync } from 'node:fs';
 import type { AppContext } from '../context.js';
-import { AppError } from '../errors.js';
-import { normalisePaper, type Normalised, arxivLinks, canonicalArxivId } from './normalize.js';
+import type { Normalised } from './normalize.js';
+import { type NormalisedItem, type ReadProgress, kaggleToPaper, readKaggleFile, recordLocation } from './kaggle-read.js';
+import { readKaggleFileInThread } from './kaggle-thread-reader.js';
 import { BatchWriter, type IngestTally } from './writer.js';
 import { withBulkLoad } from '../store/ingest.js';
+import { beginFtsBulk, endFtsBulk, ftsBulkInProgress, indexMissingPapers, repairFtsBulk } from '../search/sqlite/fts-bulk.js';
 
-/** A line longer than this is broken input (real records are a few KB; the longest author lists ~100 KB). */
-export const MAX_LINE_BYTES = 4 * 1024 * 1024;
+export { MAX_LINE_BYTES, kaggleToPaper, readLines, type Line, type ReadProgress } from './kaggle-read.js';
 
-export interface Line {
-  number: number;
-  text: string | null; // null when the line is not valid UTF-8 or too long
-  problem?: string;
-}
-
-export interface ReadProgress {
-  bytesRead: number; // bytes of the file (compressed when gzip) read so far
-  totalBytes: number;
-}
-
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Streams the lines of a file (gzip detected by its magic bytes), checking UTF-8 and length. */
-export async function* readLines(file: string, progress?: ReadProgress): AsyncGenerator<Line> {
-  let gzip = false;
-  try {
-    const fh = await open(file, 'r');
-    const head = Buffer.alloc(2);
-    await fh.read(head, 0, 2, 0);
-    await fh.close();
-    gzip = head[0] === 0x1f && head[1] === 0x8b;
-  } catch (err) {
-    throw new AppError('bad_request', `cannot read ${file}: ${(err as Error).message}`);
-  }
-  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
-  if (progress) progress.totalBytes = statSync(file).size;
-  const stream = gzip ? raw.pipe(createGunzip()) : raw;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  let skipping = false; // inside a line that was too long: drop bytes until its end
-  let number = 0;
-
-  const finish = (parts: Buffer[]): Line => {
-    number++;
-    const buf = parts.length === 1 ? parts[0] : Buffer.concat(parts);
-    const text = buf.toString('utf8');
-    // toString() replaces invalid bytes with U+FFFD; confirm with a strict decode before refusing.
-    if (text.includes('\uFFFD')) {
-      try {
-        strictUtf8.decode(buf);
-      } catch {
-        return { number, text: null, problem: 'not valid UTF-8' };
-      }
-    }
-    // Windows line ends and a byte-order mark (files saved by some editors) are not part of the record.
-    const line = number === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    return { number, text: line.endsWith('\r') ? line.slice(0, -1) : line };
-  };
-
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    if (progress) progress.bytesRead = raw.bytesRead;
-    let start = 0;
-    for (let nl = chunk.indexOf(10, start); nl !== -1; nl = chunk.indexOf(10, start)) {
-      if (skipping) {
-        skipping = false;
-        number++;
-        yield { number, text: null, problem: `line longer than ${MAX_LINE_BYTES} bytes` };
-      } else if (pendingBytes + (nl - start) > MAX_LINE_BYTES) {
-        number++;
-        yield { number, text: null, problem: `line longer than ${MAX_LINE_BYTES} bytes` };
-      } else {
-        pending.push(chunk.subarray(start, nl));
-        yield finish(pending);
-      }
-      pending = [];
-      pendingBytes = 0;
-      start = nl + 1;
-    }
-    if (start < chunk.length && !skipping) {
-      const rest = chunk.subarray(start);
-      if (pendingBytes + rest.length > MAX_LINE_BYTES) {
-        skipping = true;
-        pending = [];
-        pendingBytes = 0;
-      } else {
-        // Copy: the stream may reuse its buffer.
-        pending.push(Buffer.from(rest));
-        pendingBytes += rest.length;
-      }
-    }
-  }
-  if (skipping) {
-    number++;
-    yield { number, text: null, problem: `line longer than ${MAX_LINE_BYTES} bytes` };
-  } else if (pendingBytes) yield finish(pending);
-}
-
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-
-/** Maps one parsed snapshot record to a paper (or the reason it is refused). */
-export function kaggleToPaper(record: unknown): Normalised {
-  if (!record || typeof record !== 'object' || Array.isArray(record)) return { ok: false, problem: 'not a JSON object' };
-  const r = record as Record<string, unknown>;
-  const parsedId = canonicalArxivId(str(r.id));
-  if (!parsedId) return { ok: false, problem: r.id === undefined ? 'missing id' : `not an arXiv id: ${String(r.id).slice(0, 60)}` };
-  const versions = Array.isArray(r.versions) ? (r.versions as Array<{ version?: unknown; created?: unknown }>) : [];
-  const numbers = versions.map((v) => Number(String(v?.version ?? '').replace(/^v/, ''))).filter((n) => Number.isInteger(n) && n > 0);
-  const version = numbers.length ? Math.max(...numbers) : 1;
-  const first = versions.find((v) => v?.version === 'v1') ?? versions[0];
-  const last = versions.find((v) => v?.version === `v${version}`) ?? versions[versions.length - 1];
-
-  let authors: string[] = [];
-  if (Array.isArray(r.authors_parsed) && r.authors_parsed.length) {
-    // [last, first, suffix]: the snapshot's parsed names are cleaner than its LaTeX-escaped string.
-    authors = (r.authors_parsed as unknown[]).map((a) =>
-      Array.isArray(a) ? [a[1], a[0], a[2]].filter((x) => typeof x === 'string' && x.trim()).join(' ') : '',
-    );
-  } else if (typeof r.authors === 'string') {
-    authors = r.authors.split(/,\s*|\s+and\s+/);
-  }
-  const categories = typeof r.categories === 'string' ? r.categories.split(/\s+/) : [];
-  return normalisePaper({
-    id: parsedId.id,
-    version,
-    title: str(r.title),
-    abstract: str(r.abstract),
-    authors,
-    categories,
-    publishedAt: str(first?.created) ?? str(r.update_date),
-    updatedAt: str(last?.created) ?? str(r.update_date),
-    comments: str(r.comments),
-    journalRef: str(r['journal-ref']),
-    doi: str(r.doi),
-    license: str(r.license),
-    links: arxivLinks(parsedId.id, version),
-    source: 'kaggle',
-  });
-}
+/** Files at least this large (about 35,000 records) are imported in bulk mode unless told otherwise. */
+export const BULK_THRESHOLD_BYTES = 64 * 1024 * 1024;
+/** Files at least this large are read in a second thread (starting it costs a few hundred ms). */
+export const THREAD_THRESHOLD_BYTES = 8 * 1024 * 1024;
 
 export interface ImportOptions {
   /** Stop at the first bad record (what came before it is kept). */
@@ -152,43 +28,100 @@ export interface ImportOptions {
   onProgress?: (tally: IngestTally, read: ReadProgress) => void;
   /** Name recorded with problems (the file path). */
   source?: string;
+  /**
+   * Bulk mode (SQLite): suspend the full-text triggers while inserting and index the new papers once
+   * at the end. Default: on for files of BULK_THRESHOLD_BYTES or more, off otherwise.
+   */
+  bulk?: boolean;
+  /** Read, parse and normalise in a second thread. Default: on for files of THREAD_THRESHOLD_BYTES or more. */
+  readerThread?: boolean;
+  /** Called when the papers are stored and bulk mode starts indexing them (0), then as it goes. */
+  onIndexProgress?: (indexed: number) => void;
 }
 
 export interface ImportSummary extends IngestTally {
   /** Set when --strict stopped the import: where and why. */
   stoppedAt?: { location: string; message: string };
   firstProblems: Array<{ location: string; message: string }>;
+  /** The whole import, indexing included. */
   seconds: number;
+  /** Whether bulk mode was used, and the part of `seconds` spent indexing at the end. */
+  bulk: boolean;
+  indexSeconds: number;
 }
 
 /**
- * Imports parsed records (from a file or a generator). Each item is the record and where it came
- * from; `problem` marks an item that could not even be read.
+ * Imports parsed records (from a generator: seeding, tests). Each item is the record and where it
+ * came from; `problem` marks an item that could not even be read.
  */
 export function importKaggleItems(
   ctx: AppContext,
-  items: Parameters<typeof importItems>[1],
+  items: AsyncIterable<RawItem> | Iterable<RawItem>,
   options: ImportOptions = {},
   read: ReadProgress = { bytesRead: 0, totalBytes: 0 },
 ): Promise<ImportSummary> {
-  return withBulkLoad(ctx.store, () => importItems(ctx, items, options, read));
+  async function* normalised(): AsyncGenerator<NormalisedItem> {
+    for await (const item of items) {
+      const result: Normalised = item.problem ? { ok: false, problem: item.problem } : kaggleToPaper(item.record);
+      yield { location: result.ok ? item.location : recordLocation(item.location, item.record), result };
+    }
+  }
+  return importNormalised(ctx, normalised(), options, read);
 }
 
-async function importItems(
-  ctx: AppContext,
-  items: AsyncIterable<{ location: string; record?: unknown; problem?: string }> | Iterable<{ location: string; record?: unknown; problem?: string }>,
-  options: ImportOptions = {},
-  read: ReadProgress = { bytesRead: 0, totalBytes: 0 },
-): Promise<ImportSummary> {
-  const started = performance.now();
+export interface RawItem {
+  location: string;
+  record?: unknown;
+  problem?: string;
+}
+
+/** Imports a snapshot file (plain or gzip JSON lines). */
+export async function importKaggleFile(ctx: AppContext, file: string, options: ImportOptions = {}): Promise<ImportSummary> {
+  const read: ReadProgress = { bytesRead: 0, totalBytes: 0 };
+  let size = 0;
+  try {
+    size = statSync(file).size;
+  } catch {
+    // readLines reports an unreadable file with its reason
+  }
+  const threaded = options.readerThread ?? size >= THREAD_THRESHOLD_BYTES;
+  const items = threaded ? readKaggleFileInThread(file, read) : readKaggleFile(file, read);
+  return importNormalised(ctx, items, { source: file, bulk: size >= BULK_THRESHOLD_BYTES, ...options }, read);
+}
+
+function importNormalised(ctx: AppContext, items: AsyncIterable<NormalisedItem>, options: ImportOptions, read: ReadProgress): Promise<ImportSummary> {
+  return withBulkLoad(ctx.store, async () => {
+    const started = performance.now();
+    const sqlite = ctx.store.sqlite;
+    if (sqlite) {
+      // A bulk import killed earlier left papers unindexed and the triggers suspended: finish its job first.
+      const repaired = repairFtsBulk(sqlite);
+      if (repaired.restored) ctx.log.warn({ indexed: repaired.indexed }, 'finished the full-text indexing of an interrupted bulk import');
+    }
+    const bulk = options.bulk && sqlite ? beginFtsBulk(sqlite, ctx.clock.now().toISOString()) : undefined;
+    let summary: Omit<ImportSummary, 'seconds' | 'bulk' | 'indexSeconds'>;
+    let indexStarted = 0;
+    try {
+      summary = await storeItems(ctx, items, options, read);
+    } finally {
+      indexStarted = performance.now();
+      // Also on failure: what was committed must become searchable and the triggers come back.
+      if (sqlite && bulk) {
+        options.onIndexProgress?.(0);
+        endFtsBulk(sqlite, bulk, options.onIndexProgress);
+      } else if (sqlite && ftsBulkInProgress(sqlite)) indexMissingPapers(sqlite); // another live import holds bulk mode
+    }
+    const done = performance.now();
+    return { ...summary, seconds: (done - started) / 1000, bulk: !!bulk, indexSeconds: (done - indexStarted) / 1000 };
+  });
+}
+
+async function storeItems(ctx: AppContext, items: AsyncIterable<NormalisedItem>, options: ImportOptions, read: ReadProgress): Promise<Omit<ImportSummary, 'seconds' | 'bulk' | 'indexSeconds'>> {
   const writer = new BatchWriter(ctx, options.batchSize ?? 2000);
   const source = options.source ?? 'kaggle';
   let stoppedAt: ImportSummary['stoppedAt'];
   let lastReport = 0;
-  for await (const item of items) {
-    let result: Normalised;
-    if (item.problem) result = { ok: false, problem: item.problem };
-    else result = kaggleToPaper(item.record);
+  for await (const { location, result } of items) {
     if (result.ok) {
       await writer.add(result.paper);
       if (options.onProgress && writer.tally.read - lastReport >= 1000) {
@@ -196,7 +129,6 @@ async function importItems(
         options.onProgress(writer.tally, read);
       }
     } else {
-      const location = item.record && typeof item.record === 'object' && 'id' in item.record ? `${item.location} (id ${String((item.record as { id: unknown }).id).slice(0, 40)})` : item.location;
       writer.problem({ source, location, message: result.problem });
       if (options.strict) {
         stoppedAt = { location, message: result.problem };
@@ -206,29 +138,5 @@ async function importItems(
   }
   await writer.flush();
   options.onProgress?.(writer.tally, read);
-  return { ...writer.tally, stoppedAt, firstProblems: writer.firstProblems, seconds: (performance.now() - started) / 1000 };
-}
-
-/** Imports a snapshot file (plain or gzip JSON lines). */
-export async function importKaggleFile(ctx: AppContext, file: string, options: ImportOptions = {}): Promise<ImportSummary> {
-  const read: ReadProgress = { bytesRead: 0, totalBytes: 0 };
-  async function* items() {
-    for await (const line of readLines(file, read)) {
-      const location = `line ${line.number}`;
-      if (line.text === null) {
-        yield { location, problem: line.problem ?? 'unreadable line' };
-        continue;
-      }
-      if (!line.text.trim()) continue; // blank lines (e.g. a trailing newline) are not records
-      let record: unknown;
-      try {
-        record = JSON.parse(line.text);
-      } catch (err) {
-        yield { location, problem: `malformed JSON: ${(err as Error).message.slice(0, 120)}` };
-        continue;
-      }
-      yield { location, record };
-    }
-  }
-  return importKaggleItems(ctx, items(), { source: file, ...options }, read);
+  return { ...writer.tally, stoppedAt, firstProblems: writer.firstProblems };
 }
