@@ -125,8 +125,8 @@ async function main(): Promise<void> {
     const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
     passes.push({ ...r, cpuMs, peakRssMb: mb(peakRss) });
     console.log(
-      `full recompute ${i + 1}: ${r.papers} papers scored from ${r.votes} upvotes in ${(r.ms / 1000).toFixed(2)} s wall, ${(cpuMs / 1000).toFixed(2)} s CPU of this process; ` +
-        `stages ${Object.entries(r.stages).map(([k, v]) => `${k} ${v} ms`).join(', ')}; peak RSS ${mb(peakRss)} MB`,
+      `full recompute ${i + 1}: ${r.papers} papers scored from ${r.votes} upvotes in ${(r.ms / 1000).toFixed(2)} s wall, ${(cpuMs / 1000).toFixed(2)} s CPU of this process (SQLite included); ` +
+        `stages ${Object.entries(r.stages).map(([k, v]) => `${k} ${v} ms`).join(', ')}; peak RSS sampled ${mb(peakRss)} MB, process max RSS so far ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,
     );
   }
 
