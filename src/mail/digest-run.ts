@@ -40,7 +40,7 @@ export interface RunReport {
 }
 
 const BATCH = 500;
-const YIELD_EVERY = 25;
+const YIELD_EVERY = 8;
 
 export async function runDigests(ctx: AppContext, opts: RunOptions): Promise<RunReport> {
   const report: RunReport = { considered: 0, notDue: 0, existing: 0, composed: 0, empty: 0, files: 0 };
