@@ -1,6 +1,6 @@
 // The SQLite rank window: a query with more matches than the window ranks only its newest matches;
-// one with fewer is ranked exactly; a filter that leaves too few of the window falls back to every
-// match; counts are not limited by the window. A window of 3 stands in for the real 10,000.
+// one with fewer is ranked exactly; with filters, the newest matches that pass them are ranked;
+// counts are not limited by the window. A window of 3 stands in for the real 10,000.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeTestContext } from '../helpers.js';
@@ -49,10 +49,15 @@ test('the rank window: newest matches only when a query matches more than the wi
     // "zebra" matches one paper: ranked exactly, old or not.
     assert.deepEqual((await kw('zebra ')).hits.map((h) => h.paperId), ['2401.00001']);
 
-    // A filter that none of the window's papers pass: every match is ranked instead, nothing is lost.
+    // A filter that none of the three newest matches pass: the newest match that does is found.
     const filtered = await kw('learning ', { categories: ['cs.CV'] });
     assert.deepEqual(filtered.hits.map((h) => h.paperId), ['2401.00001']);
     assert.equal(filtered.total, 1);
+
+    // A filter that many pass: the newest three that pass (5, 4, 3) are ranked, and all four counted.
+    const many = await kw('learning ', { categories: ['cs.LG'] });
+    assert.deepEqual(many.hits.map((h) => h.paperId).sort(), ['2401.00003', '2401.00004', '2401.00005']);
+    assert.equal(many.total, 4);
 
     // The full index (window 10,000) ranks all five, paper 1 first.
     const full = await new SqliteSearchIndex(ctx.store.sqlite).keyword(parseQuery('learning ').text, { categories: [] }, { limit: 3, offset: 0, sort: 'relevance' });

@@ -37,6 +37,11 @@ const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_40
  * papers) is below the window and so unchanged by it.
  */
 export const RANK_WINDOW = 10_000;
+/**
+ * With filters (cat:, year:, has:code, ...), the newest this-many matches that pass them are
+ * ranked. Smaller than RANK_WINDOW because each match read costs a papers lookup for the filter.
+ */
+export const FILTERED_WINDOW = 2_000;
 
 /** How many quantized candidates are rescored per wanted neighbour (measured: bench/search.ts). */
 export const RESCORE_FACTOR = 10;
@@ -104,7 +109,19 @@ export class SqliteSearchIndex implements SearchIndex {
     const want = o.offset + o.limit;
     let hits: IndexHit[] | undefined;
     let total: number | undefined;
-    if (o.sort === 'relevance') {
+    if (o.sort === 'relevance' && w.selective) {
+      // Filters: the newest FILTERED_WINDOW matches that pass them, read newest first through the
+      // join, are ranked (rank is computed only for rows that pass). Fewer than that means every
+      // filtered match was ranked, and counted; as many means there are more than the count cap.
+      const window = Math.max(Math.min(this.rankWindow, FILTERED_WINDOW), want);
+      const rows = this.stmt(
+        `select id, s, count(*) over () n from (select p.id, f.rank s from papers_fts f join papers p on p.rowid = f.rowid
+         where papers_fts match ? and ${w.sql} order by f.rowid desc limit ?) order by s limit ? offset ?`,
+      ).all(match, ...w.params, window, o.limit, o.offset) as Array<{ id: string; s: number; n: number }>;
+      hits = rows.map((r) => ({ paperId: r.id, score: -r.s }));
+      const inWindow = rows[0]?.n ?? 0;
+      if (inWindow < window || cap < window) total = rows.length || o.offset === 0 ? inWindow : undefined;
+    } else if (o.sort === 'relevance') {
       // BM25 over the newest rankWindow matches only (see RANK_WINDOW); the window is ranked
       // first, then its best rows are checked against the filters and hidden papers.
       const ranked = (fetch: number) =>
@@ -117,8 +134,8 @@ export class SqliteSearchIndex implements SearchIndex {
         );
         return rows.filter((r) => ids.has(r.rowid)).map((r) => ({ paperId: ids.get(r.rowid)!, score: -r.s }));
       };
-      // Filters and hidden papers drop rows after ranking: fetch more than the page, and more again if that was too few.
-      let fetch = w.selective ? Math.max(want * 4, 200) : want + 10;
+      // Hidden papers drop rows after ranking: fetch more than the page, and more again if that was too few.
+      let fetch = want + 10;
       let rows = ranked(fetch);
       let page = kept(rows);
       while (page.length < want && rows.length === fetch && fetch < this.rankWindow) {
@@ -134,7 +151,7 @@ export class SqliteSearchIndex implements SearchIndex {
         // A first page with room to spare holds every match: no second pass to count them.
         if (everyMatch && o.offset === 0 && hits.length < o.limit) total = hits.length;
       }
-      // Otherwise a narrow filter left too few of the window's papers: rank every match below.
+      // Otherwise hidden papers left too few of the window's papers: rank every match below.
     }
     if (!hits) {
       const ord = this.order(o.sort, 'f.rank');
