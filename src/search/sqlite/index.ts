@@ -64,8 +64,14 @@ export class SqliteSearchIndex implements SearchIndex {
     return s;
   }
 
-  /** SQL conditions over `papers p` for the filters, with their parameters. */
-  private where(f: IndexFilters): { sql: string; params: Params; selective: boolean } {
+  /**
+   * SQL conditions over `papers p` for the filters, with their parameters. With `ftsRowid` (the
+   * full-text cursor's rowid, joined to p), dates become a rowid list from the published_at index
+   * tested on that cursor before any papers row is read: a broad word with a narrow date range
+   * reads far fewer papers rows (1M papers, "optimality year:2016": 481 -> 41 ms). The `+` keeps
+   * SQLite from handing the list to FTS5, which is much slower with it.
+   */
+  private where(f: IndexFilters, ftsRowid?: string): { sql: string; params: Params; selective: boolean } {
     const parts = ['p.hidden = 0'];
     const params: Params = [];
     for (const c of f.categories ?? []) {
@@ -73,14 +79,17 @@ export class SqliteSearchIndex implements SearchIndex {
       params.push(c);
     }
     const after = [f.after, f.since].filter(Boolean).sort().pop();
+    const dates: string[] = [];
     if (after) {
-      parts.push('p.published_at >= ?');
+      dates.push('published_at >= ?');
       params.push(after);
     }
     if (f.before) {
-      parts.push('p.published_at < ?');
+      dates.push('published_at < ?');
       params.push(nextDay(f.before));
     }
+    if (dates.length && ftsRowid) parts.push(`+${ftsRowid} in (select rowid from papers where ${dates.join(' and ')})`);
+    else parts.push(...dates.map((d) => `p.${d}`));
     if (f.hasCode) parts.push(`(p.github_repo is not null or p.links like '%"code":["%')`);
     if (f.excludeIds?.length) {
       parts.push(`p.id not in (${f.excludeIds.map(() => '?').join(', ')})`);
@@ -110,14 +119,15 @@ export class SqliteSearchIndex implements SearchIndex {
     let hits: IndexHit[] | undefined;
     let total: number | undefined;
     if (o.sort === 'relevance' && w.selective) {
+      const wf = this.where(filters, 'f.rowid');
       // Filters: the newest FILTERED_WINDOW matches that pass them, read newest first through the
       // join, are ranked (rank is computed only for rows that pass). Fewer than that means every
       // filtered match was ranked, and counted; as many means there are more than the count cap.
       const window = Math.max(Math.min(this.rankWindow, FILTERED_WINDOW), want);
       const rows = this.stmt(
         `select id, s, count(*) over () n from (select p.id, f.rank s from papers_fts f join papers p on p.rowid = f.rowid
-         where papers_fts match ? and ${w.sql} order by f.rowid desc limit ?) order by s limit ? offset ?`,
-      ).all(match, ...w.params, window, o.limit, o.offset) as Array<{ id: string; s: number; n: number }>;
+         where papers_fts match ? and ${wf.sql} order by f.rowid desc limit ?) order by s limit ? offset ?`,
+      ).all(match, ...wf.params, window, o.limit, o.offset) as Array<{ id: string; s: number; n: number }>;
       hits = rows.map((r) => ({ paperId: r.id, score: -r.s }));
       const inWindow = rows[0]?.n ?? 0;
       if (inWindow < window || cap < window) total = rows.length || o.offset === 0 ? inWindow : undefined;
