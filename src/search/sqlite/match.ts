@@ -9,7 +9,8 @@ const phrase = (tokens: string[]) => quote(tokens.join(' '));
 /** The MATCH expression, or undefined when the query has nothing positive to match. */
 export function compileMatch(q: TextQuery): string | undefined {
   const positives: string[] = [];
-  for (const t of q.terms) {
+  // A word typed twice is matched once: FTS5's BM25 scans the whole index entry of every term.
+  for (const t of new Set(q.terms)) {
     // The word being typed also matches as a prefix; the plain form keeps the stemmed match
     // (FTS5 does not stem prefix queries, so "networks*" alone would miss "network").
     positives.push(t === q.prefix ? `(${quote(t)} OR ${quote(t)}*)` : quote(t));
