@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import { chromium } from 'playwright-core';
+import { launchBrowser } from './browser.js';
 import { makeTestContext } from '../helpers.js';
 import { upsertPapers } from '../../src/store/papers.js';
 import { buildApp } from '../../src/web/app.js';
@@ -15,10 +15,7 @@ test('search as you type, then results with highlights and removable filter chip
   const app = await buildApp(ctx);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchBrowser();
   try {
     const page = await browser.newPage();
     const errors: string[] = [];

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import { chromium } from 'playwright-core';
+import { launchBrowser } from './browser.js';
 import { makeTestContext } from '../helpers.js';
 import { testConfig } from '../../src/config.js';
 import { buildApp } from '../../src/web/app.js';
@@ -24,10 +24,7 @@ test('subscribe, confirm from /dev/mail, change preferences, receive a digest, u
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   // Links in mails must point at this server: the base URL is only known once it listens.
   (ctx as { config: typeof ctx.config }).config = testConfig({ ...pick(ctx.config), PAPERBOY_BASE_URL: base });
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await page.goto(`${base}/`);

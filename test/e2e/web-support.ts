@@ -2,7 +2,8 @@
 // local SMTP server catching mail, the recorded-arXiv replay, and Debian's chromium via playwright-core.
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from './browser.js';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import { makeTestContext, type TestContext } from '../helpers.js';
@@ -60,10 +61,7 @@ export async function startSite(): Promise<Site> {
   const app = await buildApp(ctx);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchBrowser();
   return {
     ctx,
     app,
