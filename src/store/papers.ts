@@ -1,7 +1,7 @@
 // Papers: the domain type, its mapping from rows, and the repository functions every part uses.
 // Writes are batched upserts so that ingest of a million records stays fast; a newer version updates
 // a paper in place and keeps its id, upvotes and comments; the same version again changes nothing.
-import { CompiledQuery, type Kysely, type Selectable, type Transaction, sql } from 'kysely';
+import { CompiledQuery, type ExpressionBuilder, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { dialectOf } from './db.js';
 import type { Database } from './schema.js';
 import type { PapersTable } from './tables/core.js';
@@ -379,30 +379,42 @@ export async function featurePapers(
   }
 }
 
+// The counters are recounted from their tables in the UPDATE itself (no read-then-write in
+// JavaScript). On PostgreSQL that is not enough on its own: under READ COMMITTED the sub-selects see
+// the snapshot taken when the UPDATE started, so an UPDATE that waited for another one's row lock
+// would then store a count missing the upvote the other committed. Locking the rows first and
+// counting in the next statement (a fresh snapshot, after the lock) makes the last writer's count
+// include every committed upvote. The lock is the one the UPDATE takes anyway (FOR NO KEY UPDATE),
+// so it does not hold up upvotes being inserted meanwhile (their foreign-key check takes KEY SHARE).
+// SQLite runs one writer at a time: the single UPDATE is exact.
+function counterValues(now: string) {
+  return (eb: ExpressionBuilder<Database, 'papers'>) => ({
+    upvotes: eb.selectFrom('upvotes').select((s) => s.fn.countAll<number>().as('n')).whereRef('upvotes.paper_id', '=', 'papers.id'),
+    num_comments: eb
+      .selectFrom('comments')
+      .select((s) => s.fn.countAll<number>().as('n'))
+      .whereRef('comments.paper_id', '=', 'papers.id')
+      .where('comments.hidden', '=', 0)
+      .where('comments.deleted', '=', 0),
+    changed_at: now,
+  });
+}
+
+async function recount(db: Db, ids: string[], now: string): Promise<void> {
+  const update = async (trx: Db) => {
+    if (dialectOf(trx) === 'postgres') await trx.selectFrom('papers').select('id').where('id', 'in', ids).orderBy('id').forNoKeyUpdate().execute();
+    await trx.updateTable('papers').set(counterValues(now)).where('id', 'in', ids).execute();
+  };
+  if (dialectOf(db) === 'postgres' && !db.isTransaction) await db.transaction().execute(update);
+  else await update(db);
+}
+
 /** Recounts the denormalised upvote and comment counters of many papers in one statement per 500. */
 export async function refreshPapersCounters(db: Db, ids: string[], now: string): Promise<void> {
-  for (let i = 0; i < ids.length; i += 500) {
-    await db
-      .updateTable('papers')
-      .set({
-        upvotes: sql<number>`(select count(*) from upvotes where upvotes.paper_id = papers.id)`,
-        num_comments: sql<number>`(select count(*) from comments where comments.paper_id = papers.id and comments.hidden = 0 and comments.deleted = 0)`,
-        changed_at: now,
-      })
-      .where('id', 'in', ids.slice(i, i + 500))
-      .execute();
-  }
+  for (let i = 0; i < ids.length; i += 500) await recount(db, ids.slice(i, i + 500), now);
 }
 
 /** Recounts the denormalised upvote and comment counters of one paper from their tables. */
 export async function refreshPaperCounters(db: Db, id: string, now: string): Promise<void> {
-  await db
-    .updateTable('papers')
-    .set({
-      upvotes: sql<number>`(select count(*) from upvotes where paper_id = ${id})`,
-      num_comments: sql<number>`(select count(*) from comments where paper_id = ${id} and hidden = 0 and deleted = 0)`,
-      changed_at: now,
-    })
-    .where('id', '=', id)
-    .execute();
+  await recount(db, [id], now);
 }
