@@ -1,4 +1,4 @@
-// `npm run bench -- postgres [--n 100000] [--part all|search|keyword|web|seed] [--keep] [--queries 200]
+// `npm run bench -- postgres [--n 100000] [--part all|search|keyword|recall|web|seed] [--efs 40,100,...] [--generator-threads 1] [--keep] [--queries 200]
 //                             [--recall-queries 30] [--duration 10] [--connections 64]`
 //
 // paperboy on PostgreSQL (tsvector + GIN, pgvector HNSW), in a database of its own
@@ -240,106 +240,108 @@ async function main(): Promise<void> {
       }
 
     }
-    if (part === 'all' || part === 'search' || part === 'keyword') {
+    if (['all', 'search', 'keyword', 'recall'].includes(part)) {
       const ids = (await pool.query<{ id: string }>('select id from papers order by id')).rows.map((r) => r.id);
-      // 3. Queries: 1-3 consecutive content words from titles of random papers (as bench/search.ts).
-      const { parseQuery, STOPWORDS, words } = await import('../src/search/query.js');
-      const { compileTsquery } = await import('../src/search/pg/tsquery.js');
-      const { COUNT_CAP, searchPapers } = await import('../src/search/search.js');
-      const queryCount = Number(arg('queries', '200'));
-      const q = rng(99);
-      const queries: string[] = [];
-      while (queries.length < queryCount) {
-        const pick = ids[Math.floor(q.next() * ids.length)]!;
-        const { rows } = await pool.query<{ title: string }>('select title from papers where id = $1', [pick]);
-        const w = words(rows[0]?.title ?? '').filter((x) => x.length >= 3 && !STOPWORDS.has(x) && !/^\d+$/.test(x));
-        const len = 1 + (queries.length % 3);
-        if (w.length < len) continue;
-        const start = Math.floor(q.next() * (w.length - len + 1));
-        queries.push(`${w.slice(start, start + len).join(' ')} `);
-      }
-      const rawSql = `select s.paper_id, ts_rank('{0, 0.1, 0.4, 1.0}', s.tsv, q.q, 1) as r from (select to_tsquery('english', $1) as q) q, paper_search s
-                      join papers p on p.id = s.paper_id where s.tsv @@ q.q and p.hidden = 0 order by r desc limit 20`;
-      for (const s of queries.slice(0, 20)) {
-        await pool.query(rawSql, [compileTsquery(parseQuery(s).text)]);
-        await searchPapers(ctx, s, { limit: 20, mode: 'keyword' });
-      }
-      const tRaw: number[] = [];
-      const tKw: number[] = [];
-      let matched = 0;
-      for (const s of queries) {
-        const text = compileTsquery(parseQuery(s).text);
-        let t = performance.now();
-        await pool.query(rawSql, [text]);
-        tRaw.push(performance.now() - t);
-        t = performance.now();
-        const r = await searchPapers(ctx, s, { limit: 20, mode: 'keyword' });
-        tKw.push(performance.now() - t);
-        if (r.hits.length) matched++;
-      }
-      say('');
-      say(`## keyword (${queries.length} queries of 1-3 title words, ${matched} with results; 20 results with highlights and a count capped at ${COUNT_CAP.toLocaleString('en')})`);
-      say(`searchPapers keyword: p50 ${ms(pct(tKw, 50))}, p95 ${ms(pct(tKw, 95))}, p99 ${ms(pct(tKw, 99))}`);
-      say(`raw SQL ranking every match (same tsquery, ts_rank ORDER BY LIMIT 20): p50 ${ms(pct(tRaw, 50))}, p95 ${ms(pct(tRaw, 95))}`);
-      say(`ratio p95 searchPapers / raw: ${(pct(tKw, 95) / pct(tRaw, 95)).toFixed(2)}x (p50 ${(pct(tKw, 50) / pct(tRaw, 50)).toFixed(2)}x)`);
-      const slowest = queries.map((s, i) => ({ s, t: tKw[i]!, raw: tRaw[i]! })).sort((a, b) => b.t - a.t).slice(0, 5);
-      say(`slowest through searchPapers: ${slowest.map((x) => `"${x.s.trim()}" ${ms(x.t)} (raw ${ms(x.raw)})`).join('; ')}`);
+      if (part !== 'recall') {
+        // 3. Queries: 1-3 consecutive content words from titles of random papers (as bench/search.ts).
+        const { parseQuery, STOPWORDS, words } = await import('../src/search/query.js');
+        const { compileTsquery } = await import('../src/search/pg/tsquery.js');
+        const { COUNT_CAP, searchPapers } = await import('../src/search/search.js');
+        const queryCount = Number(arg('queries', '200'));
+        const q = rng(99);
+        const queries: string[] = [];
+        while (queries.length < queryCount) {
+          const pick = ids[Math.floor(q.next() * ids.length)]!;
+          const { rows } = await pool.query<{ title: string }>('select title from papers where id = $1', [pick]);
+          const w = words(rows[0]?.title ?? '').filter((x) => x.length >= 3 && !STOPWORDS.has(x) && !/^\d+$/.test(x));
+          const len = 1 + (queries.length % 3);
+          if (w.length < len) continue;
+          const start = Math.floor(q.next() * (w.length - len + 1));
+          queries.push(`${w.slice(start, start + len).join(' ')} `);
+        }
+        const rawSql = `select s.paper_id, ts_rank('{0, 0.1, 0.4, 1.0}', s.tsv, q.q, 1) as r from (select to_tsquery('english', $1) as q) q, paper_search s
+                        join papers p on p.id = s.paper_id where s.tsv @@ q.q and p.hidden = 0 order by r desc limit 20`;
+        for (const s of queries.slice(0, 20)) {
+          await pool.query(rawSql, [compileTsquery(parseQuery(s).text)]);
+          await searchPapers(ctx, s, { limit: 20, mode: 'keyword' });
+        }
+        const tRaw: number[] = [];
+        const tKw: number[] = [];
+        let matched = 0;
+        for (const s of queries) {
+          const text = compileTsquery(parseQuery(s).text);
+          let t = performance.now();
+          await pool.query(rawSql, [text]);
+          tRaw.push(performance.now() - t);
+          t = performance.now();
+          const r = await searchPapers(ctx, s, { limit: 20, mode: 'keyword' });
+          tKw.push(performance.now() - t);
+          if (r.hits.length) matched++;
+        }
+        say('');
+        say(`## keyword (${queries.length} queries of 1-3 title words, ${matched} with results; 20 results with highlights and a count capped at ${COUNT_CAP.toLocaleString('en')})`);
+        say(`searchPapers keyword: p50 ${ms(pct(tKw, 50))}, p95 ${ms(pct(tKw, 95))}, p99 ${ms(pct(tKw, 99))}`);
+        say(`raw SQL ranking every match (same tsquery, ts_rank ORDER BY LIMIT 20): p50 ${ms(pct(tRaw, 50))}, p95 ${ms(pct(tRaw, 95))}`);
+        say(`ratio p95 searchPapers / raw: ${(pct(tKw, 95) / pct(tRaw, 95)).toFixed(2)}x (p50 ${(pct(tKw, 50) / pct(tRaw, 50)).toFixed(2)}x)`);
+        const slowest = queries.map((s, i) => ({ s, t: tKw[i]!, raw: tRaw[i]! })).sort((a, b) => b.t - a.t).slice(0, 5);
+        say(`slowest through searchPapers: ${slowest.map((x) => `"${x.s.trim()}" ${ms(x.t)} (raw ${ms(x.raw)})`).join('; ')}`);
 
-      if (part === 'keyword') return;
-      // 4. Hybrid: the query vector is a stored paper's neighbourhood (deterministic stand-in model).
-      const standIn = {
-        name: model.name,
-        embed: async (texts: string[]) =>
-          texts.map((text) => {
-            let h = 2166136261;
-            for (const ch of text) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
-            return vectorOf((h >>> 0) % ids.length);
-          }),
-      };
-      setEmbedder(ctx, standIn);
-      for (const s of queries.slice(0, 10)) await searchPapers(ctx, s, { limit: 20, mode: 'hybrid' });
-      const tHy: number[] = [];
-      let hybridRan = 0;
-      for (const s of queries) {
-        const t = performance.now();
-        const r = await searchPapers(ctx, s, { limit: 20, mode: 'hybrid' });
-        tHy.push(performance.now() - t);
-        if (r.mode === 'hybrid') hybridRan++;
-      }
-      // The same with the bundled model embedding each query (USE lite, as on SQLite): the real
-      // query-embedding cost; its vectors land among the synthetic ones, so only the time means anything.
-      const { BundledEmbedder } = await import('../src/search/embedders/bundled.js');
-      const bundled = new BundledEmbedder();
-      setEmbedder(ctx, { name: model.name, embed: (texts) => bundled.embed(texts) });
-      await bundled.embed(['warm up']);
-      for (const s of queries.slice(0, 10)) await searchPapers(ctx, s, { limit: 20, mode: 'hybrid', waitForModel: true });
-      const tEmbed: number[] = [];
-      for (const s of queries.slice(0, 50)) {
-        const t = performance.now();
-        await bundled.embed([s]);
-        tEmbed.push(performance.now() - t);
-      }
-      const tHyReal: number[] = [];
-      for (const s of queries) {
-        const t = performance.now();
-        await searchPapers(ctx, s, { limit: 20, mode: 'hybrid', waitForModel: true });
-        tHyReal.push(performance.now() - t);
-      }
-      setEmbedder(ctx, standIn);
-      const tVec: number[] = [];
-      for (let i = 0; i < 50; i++) {
-        const v = vectorOf(Math.floor(q.next() * ids.length));
-        const t = performance.now();
-        await index.vector(v, model, { categories: [] }, 100);
-        tVec.push(performance.now() - t);
-      }
-      say('');
-      say(`## hybrid (keyword top 100 + HNSW top 100 + score fusion + papers + highlights; ${hybridRan} of ${queries.length} ran as hybrid)`);
-      say(`searchPapers hybrid, stand-in query vectors (the engine's share): p50 ${ms(pct(tHy, 50))}, p95 ${ms(pct(tHy, 95))}, p99 ${ms(pct(tHy, 99))}`);
-      say(`searchPapers hybrid, bundled model embedding each query (USE lite): p50 ${ms(pct(tHyReal, 50))}, p95 ${ms(pct(tHyReal, 95))}, p99 ${ms(pct(tHyReal, 99))}`);
-      say(`query embedding alone (bundled model, 50 queries): p50 ${ms(pct(tEmbed, 50))}, p95 ${ms(pct(tEmbed, 95))}`);
-      say(`vector side alone (HNSW, k=100): p50 ${ms(pct(tVec, 50))}, p95 ${ms(pct(tVec, 95))}`);
+        if (part === 'keyword') return;
+        // 4. Hybrid: the query vector is a stored paper's neighbourhood (deterministic stand-in model).
+        const standIn = {
+          name: model.name,
+          embed: async (texts: string[]) =>
+            texts.map((text) => {
+              let h = 2166136261;
+              for (const ch of text) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
+              return vectorOf((h >>> 0) % ids.length);
+            }),
+        };
+        setEmbedder(ctx, standIn);
+        for (const s of queries.slice(0, 10)) await searchPapers(ctx, s, { limit: 20, mode: 'hybrid' });
+        const tHy: number[] = [];
+        let hybridRan = 0;
+        for (const s of queries) {
+          const t = performance.now();
+          const r = await searchPapers(ctx, s, { limit: 20, mode: 'hybrid' });
+          tHy.push(performance.now() - t);
+          if (r.mode === 'hybrid') hybridRan++;
+        }
+        // The same with the bundled model embedding each query (USE lite, as on SQLite): the real
+        // query-embedding cost; its vectors land among the synthetic ones, so only the time means anything.
+        const { BundledEmbedder } = await import('../src/search/embedders/bundled.js');
+        const bundled = new BundledEmbedder();
+        setEmbedder(ctx, { name: model.name, embed: (texts) => bundled.embed(texts) });
+        await bundled.embed(['warm up']);
+        for (const s of queries.slice(0, 10)) await searchPapers(ctx, s, { limit: 20, mode: 'hybrid', waitForModel: true });
+        const tEmbed: number[] = [];
+        for (const s of queries.slice(0, 50)) {
+          const t = performance.now();
+          await bundled.embed([s]);
+          tEmbed.push(performance.now() - t);
+        }
+        const tHyReal: number[] = [];
+        for (const s of queries) {
+          const t = performance.now();
+          await searchPapers(ctx, s, { limit: 20, mode: 'hybrid', waitForModel: true });
+          tHyReal.push(performance.now() - t);
+        }
+        setEmbedder(ctx, standIn);
+        const tVec: number[] = [];
+        for (let i = 0; i < 50; i++) {
+          const v = vectorOf(Math.floor(q.next() * ids.length));
+          const t = performance.now();
+          await index.vector(v, model, { categories: [] }, 100);
+          tVec.push(performance.now() - t);
+        }
+        say('');
+        say(`## hybrid (keyword top 100 + HNSW top 100 + score fusion + papers + highlights; ${hybridRan} of ${queries.length} ran as hybrid)`);
+        say(`searchPapers hybrid, stand-in query vectors (the engine's share): p50 ${ms(pct(tHy, 50))}, p95 ${ms(pct(tHy, 95))}, p99 ${ms(pct(tHy, 99))}`);
+        say(`searchPapers hybrid, bundled model embedding each query (USE lite): p50 ${ms(pct(tHyReal, 50))}, p95 ${ms(pct(tHyReal, 95))}, p99 ${ms(pct(tHyReal, 99))}`);
+        say(`query embedding alone (bundled model, 50 queries): p50 ${ms(pct(tEmbed, 50))}, p95 ${ms(pct(tEmbed, 95))}`);
+        say(`vector side alone (HNSW, k=100): p50 ${ms(pct(tVec, 50))}, p95 ${ms(pct(tVec, 95))}`);
 
+      }
       // 5. Recall@20 against an exact scan, by ef_search.
       const recallQueries = Number(arg('recall-queries', '30'));
       const qr = rng(5);
@@ -357,7 +359,8 @@ async function main(): Promise<void> {
       }
       say('');
       say(`## vector recall@20 (${recallQueries} probes near stored vectors; exact scan p50 ${ms(pct(tExact, 50))})`);
-      for (const ef of [40, 100, 200, 400]) {
+      const { EF_SEARCH } = await import('../src/search/pg/index.js');
+      for (const ef of arg('efs', '40,100,200,400,800').split(',').map(Number)) {
         let hit = 0;
         const tt: number[] = [];
         for (let i = 0; i < probes.length; i++) {
@@ -366,7 +369,7 @@ async function main(): Promise<void> {
           tt.push(performance.now() - t);
           hit += exact[i]!.filter((id) => got.has(id)).length;
         }
-        say(`ef_search ${ef}${ef === 100 ? ' (default)' : ''}: recall@20 ${(hit / (20 * probes.length)).toFixed(3)}, p50 ${ms(pct(tt, 50))}, p95 ${ms(pct(tt, 95))}`);
+        say(`ef_search ${ef}${ef === EF_SEARCH ? ' (default)' : ''}: recall@20 ${(hit / (20 * probes.length)).toFixed(3)}, p50 ${ms(pct(tt, 50))}, p95 ${ms(pct(tt, 95))}`);
       }
     }
 
@@ -376,6 +379,9 @@ async function main(): Promise<void> {
       // two cores allow once the load generator and PostgreSQL have had theirs.
       const duration = Number(arg('duration', '10'));
       const connections = Number(arg('connections', '64'));
+      // Threads of the load generator per server measured (autocannon workers); one thread is what
+      // held the raw server's two-process figure at 0.99x in run 1.
+      const generatorThreads = Number(arg('generator-threads', '1'));
       const start = async (args: string[], env: Record<string, string> = {}) => {
         const child = fork(here, args, { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
         const port = await new Promise<number>((resolve, reject) => {
@@ -401,7 +407,9 @@ async function main(): Promise<void> {
         const before = { servers: servers.map((s) => cpuSeconds(s.child.pid!)), pg: pgCpu(), me: process.cpuUsage() };
         const t = performance.now();
         const results = await Promise.all(
-          servers.map((s) => autocannon({ url: s.url, connections: Math.max(1, Math.round(connections / servers.length)), duration, headers: visitorHeaders })),
+          servers.map((s) =>
+            autocannon({ url: s.url, connections: Math.max(1, Math.round(connections / servers.length)), duration, headers: visitorHeaders, ...(generatorThreads > 1 ? { workers: generatorThreads } : {}) }),
+          ),
         );
         const wall = (performance.now() - t) / 1000;
         const me = process.cpuUsage(before.me);
@@ -432,7 +440,7 @@ async function main(): Promise<void> {
         const raw2 = await spawn(['--child', 'static'], env);
         const s2 = await load([raw1, raw2]);
         say('');
-        say(`## daily page (/), ${connections} connections split evenly, ${duration} s each, autocannon in this process; ${page.body.length} bytes ${page.coding ?? 'identity'} per response`);
+        say(`## daily page (/), ${connections} connections split evenly, ${duration} s each, autocannon in this process (${generatorThreads} thread${generatorThreads > 1 ? 's' : ''} per server); ${page.body.length} bytes ${page.coding ?? 'identity'} per response`);
         say(`| server | processes | requests/s | p99 | errors | CPU (100% = one core) |`);
         say(`| --- | --- | --- | --- | --- | --- |`);
         say(`| paperboy | 1 | ${r1.rps.toFixed(0)} | ${r1.p99} ms | ${r1.errors} | ${r1.cpu} |`);
@@ -451,6 +459,11 @@ async function main(): Promise<void> {
     say('');
     say('## disk and memory');
     say(`database ${mib(await databaseSize(name))}: papers ${mib(sizes.papers ?? 0)} (with its indexes), full text (paper_search + GIN) ${mib(sizes.fullText ?? 0)}, vectors (+ HNSW) ${mib(sizes.vectors ?? 0)}`);
+    const indexes = await pool.query<{ name: string; bytes: number }>(
+      `select c.relname as name, pg_relation_size(c.oid)::float8 as bytes from pg_index i join pg_class c on c.oid = i.indexrelid join pg_class t on t.oid = i.indrelid
+       where t.relname in ('papers', 'paper_search', 'search_vectors') order by bytes desc`,
+    );
+    say(`indexes: ${indexes.rows.map((r) => `${r.name} ${mib(Number(r.bytes))}`).join(', ')}`);
     say(`PostgreSQL processes (sum of PSS) ${mib(postgresMemory())}; this process rss ${mib(mem.rss)}, heap used ${mib(mem.heapUsed)}`);
   } finally {
     await ctx.store.close();
