@@ -1,7 +1,8 @@
 // PostgreSQL keyword search when a query matches more papers than it ranks (src/search/pg/index.ts,
 // rankBroad): exact while the title matches fit the window, the newest title matches beyond it; the
-// title tsvector and date copy in paper_search follow the papers row. Small windows stand in for the
-// production ones (1,000 title matches), so a few hundred papers reach that path.
+// title tsvector and date copy in paper_search follow the papers row; vector coverage on a large
+// store. Small sizes stand in for the production ones (1,000 title matches, 100,000 papers), so a
+// few hundred papers reach those paths.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeTestContext, pgSkipReason } from '../helpers.js';
@@ -46,8 +47,8 @@ test('a broad query ranks exactly while its title matches fit the window', { ski
   const ctx = await makeTestContext();
   try {
     await upsertPapers(ctx.store.db, corpus(), NOW);
-    const exact = new PostgresSearchIndex(ctx.store.pool!, ctx, { titleMatches: 100_000, anyMatches: 100_000 });
-    const bounded = new PostgresSearchIndex(ctx.store.pool!, ctx, { titleMatches: 40, anyMatches: 10 });
+    const exact = new PostgresSearchIndex(ctx.store.pool!, ctx, { titleMatches: 100_000, anyMatches: 100_000, largeStore: 100_000 });
+    const bounded = new PostgresSearchIndex(ctx.store.pool!, ctx, { titleMatches: 40, anyMatches: 10, largeStore: 100_000 });
     for (const q of ['graph ', 'graph methods ', '"graph methods" ']) {
       const want = await exact.keyword(parseQuery(q).text, none, page);
       const got = await bounded.keyword(parseQuery(q).text, none, page);
@@ -70,7 +71,7 @@ test('beyond the window a broad query ranks its newest title matches, and says h
     const papers = corpus();
     await upsertPapers(ctx.store.db, papers.filter((p) => !p.id.startsWith('2401.')), NOW);
     await upsertPapers(ctx.store.db, papers.filter((p) => p.id.startsWith('2401.')), NOW);
-    const bounded = new PostgresSearchIndex(ctx.store.pool!, ctx, { titleMatches: 10, anyMatches: 5 });
+    const bounded = new PostgresSearchIndex(ctx.store.pool!, ctx, { titleMatches: 10, anyMatches: 5, largeStore: 100_000 });
     const r = await bounded.keyword(parseQuery('graph ').text, none, { ...page, limit: 5 });
     assert.equal(r.total, 130);
     const newestTitles = new Set(Array.from({ length: 10 }, (_, k) => `2401.${String(29 - k).padStart(5, '0')}`));
@@ -105,6 +106,25 @@ test("paper_search keeps the title's words and the date of its paper when they c
     assert.equal(rows[0].published_at, day(5));
     assert.match(rows[0].t, /'tensor'/);
     assert.doesNotMatch(rows[0].t, /'graph'/);
+  } finally {
+    await ctx.cleanup();
+  }
+});
+
+test('on a large store with vectors, coverage answers from the last count instead of counting every paper again', { skip }, async () => {
+  const ctx = await makeTestContext();
+  try {
+    const papers = corpus().slice(0, 12);
+    await upsertPapers(ctx.store.db, papers, NOW);
+    const model = { name: 'unit-4', dims: 4 };
+    const large = new PostgresSearchIndex(ctx.store.pool!, ctx, { titleMatches: 1000, anyMatches: 200, largeStore: 5 });
+    assert.deepEqual(await large.vectorCoverage(model), { embedded: 0, total: 12 }, 'no vectors yet: counted');
+    await large.upsertVectors(papers.map((p, i) => ({ paperId: p.id, vector: Float32Array.from([1, i, 0, 0]) })), model, NOW);
+    assert.deepEqual(await large.vectorCoverage(model), { embedded: 12, total: 12 }, 'counted again while nothing is embedded');
+    await upsertPapers(ctx.store.db, [paper('2405.00001', 'One more', 'Text.', day(300))], NOW);
+    assert.deepEqual(await large.vectorCoverage(model), { embedded: 12, total: 12 }, 'the last count, under a minute old');
+    const small = new PostgresSearchIndex(ctx.store.pool!, ctx);
+    assert.deepEqual(await small.vectorCoverage(model), { embedded: 12, total: 13 }, 'a small store is counted every time');
   } finally {
     await ctx.cleanup();
   }

@@ -36,6 +36,9 @@ export const RANKED_ANY_MATCHES = 200;
 const HIDDEN_MARGIN = 50;
 /** HNSW candidates per query (hnsw.ef_search); measured for recall@20 ≥ 0.95 in bench/search. */
 export const EF_SEARCH = 100;
+/** Past this many papers, vector coverage is recounted in the background (vectorCoverage). */
+const LARGE_STORE = 100_000;
+const COVERAGE_MAX_AGE_MS = 60_000;
 /** How old the did-you-mean vocabulary may get before it is recounted in the background. */
 const TERMS_MAX_AGE_MS = 24 * 3_600_000;
 
@@ -55,12 +58,13 @@ export class PostgresSearchIndex implements SearchIndex {
   private iterativeScan = false;
   private readonly hnswReady = new Map<number, Promise<void>>();
   private termsRefresh?: Promise<void>;
+  private readonly coverage = new Map<string, { at: number; value: { embedded: number; total: number }; refreshing?: Promise<void> }>();
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly ctx: Pick<AppContext, 'config' | 'log'>,
-    /** How many candidates a broad query ranks (small in tests, to reach that path with few papers). */
-    private readonly ranked = { titleMatches: RANKED_TITLE_MATCHES, anyMatches: RANKED_ANY_MATCHES },
+    /** Sizes where large-store behaviour starts (small in tests, to reach those paths with few papers). */
+    private readonly ranked = { titleMatches: RANKED_TITLE_MATCHES, anyMatches: RANKED_ANY_MATCHES, largeStore: LARGE_STORE },
   ) {}
 
   private async query<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
@@ -344,7 +348,28 @@ export class PostgresSearchIndex implements SearchIndex {
     return rows.map((r) => ({ paperId: r.id, text: `${r.title}. ${r.abstract}` }));
   }
 
+  /**
+   * Counted exactly on a small store. On a large one that has vectors, the last count is answered
+   * at once and recounted in the background when a minute old: counting a million papers and
+   * vectors takes seconds, and the figure only feeds a "covers X of Y" notice by then.
+   */
   async vectorCoverage(model: VectorModel): Promise<{ embedded: number; total: number }> {
+    const last = this.coverage.get(model.name);
+    if (last && last.value.embedded > 0 && last.value.total > this.ranked.largeStore) {
+      if (Date.now() - last.at > COVERAGE_MAX_AGE_MS && !last.refreshing) {
+        last.refreshing = this.countCoverage(model)
+          .then((value) => void this.coverage.set(model.name, { at: Date.now(), value }))
+          .catch((err) => void this.ctx.log.warn({ err }, 'could not recount vector coverage'))
+          .finally(() => (last.refreshing = undefined));
+      }
+      return last.value;
+    }
+    const value = await this.countCoverage(model);
+    this.coverage.set(model.name, { at: Date.now(), value });
+    return value;
+  }
+
+  private async countCoverage(model: VectorModel): Promise<{ embedded: number; total: number }> {
     const [row] = await this.query<{ embedded: number; total: number }>(
       `select (select count(*)::int from embedding_state where model = $1) as embedded, (select count(*)::int from papers where hidden = 0) as total`,
       [model.name],
