@@ -1,5 +1,5 @@
 // Import benchmark: generates N Kaggle-format records, imports them through the real import path
-// (`paperboy import kaggle`: reader thread -> parse -> normalise -> batched upserts, bulk mode: the
+// (`paperboy import kaggle`: read -> parse -> normalise -> batched upserts, bulk mode: the
 // full-text triggers suspended and the new papers indexed once at the end) into a fresh SQLite file,
 // and in the same run inserts the same rows with plain better-sqlite3 prepared statements in one
 // transaction into another fresh file with the same schema and the same full-text treatment (the raw
@@ -7,7 +7,7 @@
 // peak RSS of the import. The headline rate is papers/s over the total: an import is done when its
 // papers are searchable.
 //
-//   npm run bench -- import [--n 1000000] [--batch 5000] [--gz] [--keep] [--no-bulk] [--no-thread] [--no-raw]
+//   npm run bench -- import [--n 1000000] [--batch 5000] [--gz] [--keep] [--no-bulk] [--thread] [--no-raw]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +32,7 @@ const flag = (name: string) => process.argv.includes(`--${name}`);
 const n = Number(arg('n', '1000000'));
 const batch = Number(arg('batch', '5000'));
 const bulk = !flag('no-bulk');
-const readerThread = !flag('no-thread');
+const readerThread = flag('thread');
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dir = mkdtempSync(path.join(tmpdir(), 'paperboy-bench-import-'));
 const file = path.join(dir, flag('gz') ? 'snapshot.jsonl.gz' : 'snapshot.jsonl');
