@@ -144,7 +144,9 @@ export function endFtsBulk(sqlite: Sqlite, owner?: FtsBulkHandle, onProgress?: (
     if (!current || (owner && (current.pid !== owner.pid || current.startedAt !== owner.startedAt))) return false;
     indexed += catchUp(sqlite, upTo).indexed + indexMissing(sqlite);
     for (const name of BULK_TRIGGER_NAMES) sqlite.exec(`drop trigger if exists ${name}`);
-    for (const t of current.triggers) sqlite.exec(t.sql);
+    // A trigger of that name already there (a migration that ran meanwhile) is newer than ours.
+    const exists = sqlite.prepare(`select 1 from sqlite_master where type = 'trigger' and name = ?`);
+    for (const t of current.triggers) if (!exists.get(t.name)) sqlite.exec(t.sql);
     sqlite.prepare('delete from meta where key = ?').run(MARKER_KEY);
     return true;
   });
