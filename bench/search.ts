@@ -24,7 +24,7 @@ import { searchIndexOf } from '../src/search/index.js';
 import { searchPapers } from '../src/search/search.js';
 import { anyWords, parseQuery } from '../src/search/query.js';
 import { compileMatch } from '../src/search/sqlite/match.js';
-import { RANK_WINDOW, RESCORE_FACTOR } from '../src/search/sqlite/index.js';
+import { MIN_CANDIDATES, RANK_WINDOW, RESCORE_FACTOR } from '../src/search/sqlite/index.js';
 import { benchQueries } from './_search-queries.js';
 import { seedStore } from './seed.js';
 
@@ -227,7 +227,7 @@ try {
   say('');
   say('## hybrid (query embedding + BM25 top 100 + vector top 100 + score fusion + papers + highlights)');
   say(`searchPapers hybrid: p50 ${ms(pct(tHy, 50))}, p95 ${ms(pct(tHy, 95))}, p99 ${ms(pct(tHy, 99))}; CPU time (both threads) p50 ${ms(pct(cHy, 50))}, p95 ${ms(pct(cHy, 95))}`);
-  say(`vector side alone (k=100, ${Math.max(500, 100 * RESCORE_FACTOR)} candidates rescored): p50 ${ms(pct(tVec, 50))}, p95 ${ms(pct(tVec, 95))}`);
+  say(`vector side alone (k=100, ${Math.max(MIN_CANDIDATES, 100 * RESCORE_FACTOR)} candidates rescored): p50 ${ms(pct(tVec, 50))}, p95 ${ms(pct(tVec, 95))}`);
 
   // 6. Recall@20 of quantized prefilter + rescoring, against an exact scan, by candidate count.
   const qr = rng(5);
@@ -254,7 +254,7 @@ try {
       tt.push(performance.now() - t);
       hit += exact[i].filter((id) => got.has(id)).length;
     }
-    say(`candidates ${cand}${cand === Math.max(500, 20 * RESCORE_FACTOR) ? ' (default for k=20)' : ''}: recall@20 ${(hit / (20 * probes.length)).toFixed(3)}, p50 ${ms(pct(tt, 50))}, p95 ${ms(pct(tt, 95))}`);
+    say(`candidates ${cand}${cand === Math.max(MIN_CANDIDATES, 20 * RESCORE_FACTOR) ? ' (default for k=20)' : ''}: recall@20 ${(hit / (20 * probes.length)).toFixed(3)}, p50 ${ms(pct(tt, 50))}, p95 ${ms(pct(tt, 95))}`);
   }
 
   // 7. Sizes and memory.
