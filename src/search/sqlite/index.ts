@@ -219,10 +219,21 @@ export class SqliteSearchIndex implements SearchIndex {
     const candidates = o.candidates ?? (w.selective ? Math.max(4000, k * RESCORE_FACTOR) : Math.max(MIN_CANDIDATES, k * RESCORE_FACTOR));
     const query = this.stmt('select vec_quantize_binary(?)').pluck().get(blob(vector)) as Buffer;
     const cand = codes.nearest(query, candidates);
-    const rows = this.stmt(
-      `select p.id, vec_distance_cosine(v.vec, ?) d from search_vectors v join papers p on p.id = v.paper_id
-       where v.id in (select value from json_each(?)) and v.model = ? and ${w.sql} order by d limit ?`,
-    ).all(blob(vector), JSON.stringify(cand), model.name, ...w.params, k) as Array<{ id: string; d: number }>;
+    // Without filters only hidden papers are left out: rescore the vectors alone, then read papers
+    // rows for the best few instead of for every candidate (each a random read at 1M papers).
+    const margin = w.selective ? 0 : k + 20;
+    const rescored = w.selective
+      ? undefined
+      : (this.stmt(
+          `select v.paper_id id, vec_distance_cosine(v.vec, ?) d from search_vectors v
+           where v.id in (select value from json_each(?)) and v.model = ? order by d limit ?`,
+        ).all(blob(vector), JSON.stringify(cand), model.name, margin) as Array<{ id: string; d: number }>);
+    const rows = rescored
+      ? this.keepShown(rescored, w).slice(0, k)
+      : (this.stmt(
+          `select p.id, vec_distance_cosine(v.vec, ?) d from search_vectors v join papers p on p.id = v.paper_id
+           where v.id in (select value from json_each(?)) and v.model = ? and ${w.sql} order by d limit ?`,
+        ).all(blob(vector), JSON.stringify(cand), model.name, ...w.params, k) as Array<{ id: string; d: number }>);
     if (rows.length < k && w.selective) {
       // A narrow filter left too few of the global candidates: rank the filtered papers exactly.
       // With a category, its papers are read through the category index (CROSS JOIN fixes that
@@ -236,6 +247,16 @@ export class SqliteSearchIndex implements SearchIndex {
       return exact.map((r) => ({ paperId: r.id, score: 1 - r.d }));
     }
     return rows.map((r) => ({ paperId: r.id, score: 1 - r.d }));
+  }
+
+  /** The rows whose papers pass the (non-selective) filters: not hidden, not excluded by id. */
+  private keepShown(rows: Array<{ id: string; d: number }>, w: { sql: string; params: Params }): Array<{ id: string; d: number }> {
+    const shown = new Set(
+      this.stmt(`select p.id from papers p where p.id in (select value from json_each(?)) and ${w.sql}`)
+        .pluck()
+        .all(JSON.stringify(rows.map((r) => r.id)), ...w.params) as string[],
+    );
+    return rows.filter((r) => shown.has(r.id));
   }
 
   async vectorExact(vector: Float32Array, model: VectorModel, k: number): Promise<IndexHit[]> {
