@@ -141,10 +141,12 @@ export class SqliteSearchIndex implements SearchIndex {
     } else if (o.sort === 'relevance') {
       // BM25 over the newest rankWindow matches only (see RANK_WINDOW); the window is ranked
       // first, then its best rows are checked against the filters and hidden papers.
+      // n: how many matches the window holds (all of them when fewer than the window), counted in
+      // the same pass, so neither the window's fullness nor the count needs another scan.
       const ranked = (fetch: number) =>
         this.stmt(
-          `select rowid, s from (select rowid, rank s from papers_fts where papers_fts match ? order by rowid desc limit ${this.rankWindow}) order by s limit ?`,
-        ).all(match, fetch) as Array<{ rowid: number; s: number }>;
+          `select rowid, s, count(*) over () n from (select rowid, rank s from papers_fts where papers_fts match ? order by rowid desc limit ${this.rankWindow}) order by s limit ?`,
+        ).all(match, fetch) as Array<{ rowid: number; s: number; n: number }>;
       const kept = (rows: Array<{ rowid: number; s: number }>) => {
         const ids = new Map(
           (this.stmt(`select p.rowid, p.id from papers p where p.rowid in (select value from json_each(?)) and ${w.sql}`).all(JSON.stringify(rows.map((r) => r.rowid)), ...w.params) as Array<{ rowid: number; id: string }>).map((r) => [r.rowid, r.id]),
@@ -159,14 +161,14 @@ export class SqliteSearchIndex implements SearchIndex {
         rows = ranked((fetch *= 4));
         page = kept(rows);
       }
-      // Every match was ranked when the window gave fewer rows than asked for.
-      const everyMatch = rows.length < Math.min(fetch, this.rankWindow);
-      const windowFull =
-        rows.length >= this.rankWindow || (!everyMatch && this.stmt(`select 1 from papers_fts where papers_fts match ? order by rowid desc limit 1 offset ${this.rankWindow - 1}`).get(match) !== undefined);
+      const inWindow = rows[0]?.n ?? 0;
+      const windowFull = inWindow >= this.rankWindow;
       if (page.length >= want || !windowFull) {
         hits = page.slice(o.offset, want);
-        // A first page with room to spare holds every match: no second pass to count them.
-        if (everyMatch && o.offset === 0 && hits.length < o.limit) total = hits.length;
+        // Fewer matches than the window: the window's count is the count (hidden papers aside,
+        // which are rare and shown nowhere). A full window holds more than any count cap below it.
+        if (!windowFull) total = inWindow;
+        else if (cap < this.rankWindow) total = inWindow;
       }
       // Otherwise hidden papers left too few of the window's papers: rank every match below.
     }
