@@ -23,6 +23,7 @@ import { seedStore } from './seed.js';
 import { countPapers } from '../src/store/papers.js';
 import { defaultPreferences, insertSubscribers, type Preferences } from '../src/store/subscribers.js';
 import { runDigests } from '../src/mail/digest-run.js';
+import { IN_FLIGHT_PER_CONNECTION } from '../src/mail/deliver.js';
 import { mailTransport, closeMailTransport } from '../src/mail/transport.js';
 import { buildMessage } from '../src/mail/message.js';
 import { outboxCounts } from '../src/store/outbox.js';
@@ -67,7 +68,15 @@ function startSink(): Promise<{ child: ChildProcess; port: number; count(): Prom
 }
 
 let peakRss = 0;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 250);
+// What the memory was made of at the peak (main-thread heap, Buffers and other memory outside it).
+let atPeak = process.memoryUsage();
+const sampler = setInterval(() => {
+  const rss = process.memoryUsage.rss();
+  if (rss > peakRss) {
+    peakRss = rss;
+    atPeak = process.memoryUsage();
+  }
+}, 250);
 const mb = (b: number) => `${Math.round(b / 1048576)} MB`;
 
 const sink = await startSink();
@@ -144,6 +153,7 @@ try {
   const avgSize = (after.bytes - before.bytes) / Math.max(1, sent);
   const runRate = sent / runSeconds;
   const runPeak = peakRss;
+  const runPeakParts = atPeak;
 
   // 2. The ceiling: pre-rendered messages of the same size through the same pool, same sink.
   const filler = 'x'.repeat(76);
@@ -159,7 +169,7 @@ try {
   t = Date.now();
   let next = 0;
   await Promise.all(
-    Array.from({ length: transport.lanes.size * 2 }, async () => {
+    Array.from({ length: transport.lanes.size * IN_FLIGHT_PER_CONNECTION }, async () => {
       while (next < BASELINE) {
         const i = next++;
         await transport.rate.take();
@@ -177,7 +187,7 @@ try {
   process.stdout.write(
     [
       `digest run: ${SUBSCRIBERS} subscribers over ${PAPERS} papers; composed ${report.composed}, empty ${report.empty}; outbox ${JSON.stringify(counts)}`,
-      `  whole run (compose + record + render + send): ${sent} digests in ${runSeconds.toFixed(1)} s = ${runRate.toFixed(0)} digests/s, average ${Math.round(avgSize)} bytes, peak RSS ${mb(runPeak)}`,
+      `  whole run (compose + record + render + send): ${sent} digests in ${runSeconds.toFixed(1)} s = ${runRate.toFixed(0)} digests/s, average ${Math.round(avgSize)} bytes, peak RSS ${mb(runPeak)} (main-thread heap ${mb(runPeakParts.heapUsed)} used of ${mb(runPeakParts.heapTotal)}, external ${mb(runPeakParts.external)})`,
       `  pre-rendered ${Math.round(body.length)}-byte messages, same pool and sink: ${after2.messages - before2.messages} in ${baseSeconds.toFixed(1)} s = ${baseRate.toFixed(0)} messages/s`,
       `  ratio: ${((runRate / baseRate) * 100).toFixed(0)}% (target >= 50%); rate target >= 200/s; RSS target <= 500 MB`,
       '',
