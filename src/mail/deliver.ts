@@ -16,7 +16,7 @@ import { getPapers, type Paper } from '../store/papers.js';
 import { getSubscribers, recordHardBounce, clearHardBounces, type Subscriber } from '../store/subscribers.js';
 import { claimOutbox, commitSentRows, finishOutbox, heldOutboxRows, getMailPause, releaseOutboxLeases, retryLater, setMailPause, type OutboxRow } from '../store/outbox.js';
 import { decodeSections } from './compose.js';
-import { confirmLink, fromName, mailLinks } from './links.js';
+import { confirmLink, fromName, mailLinks, type MailLinks } from './links.js';
 import { buildMessage, type BuiltMessage } from './message.js';
 import { envelopeAddress } from './address.js';
 import { renderAlreadySubscribed, renderConfirmation, renderDigest, type RenderedMail } from './templates.js';
@@ -168,12 +168,14 @@ async function deliverRow(
   }
   let message: BuiltMessage;
   try {
+    // Signed links cost two HMACs: computed once for the body and the headers.
+    const links = mailLinks(ctx, subscriber);
     message = await buildMessage(ctx, {
       to: envelopeAddress(subscriber.email),
       messageId: row.messageId,
       date: ctx.clock.now(),
-      mail: renderRow(ctx, row, subscriber, papers),
-      links: row.kind === 'confirm' ? undefined : mailLinks(ctx, subscriber),
+      mail: renderRow(ctx, row, subscriber, papers, links),
+      links: row.kind === 'confirm' ? undefined : links,
     });
   } catch (err) {
     const error = `could not build the message: ${err instanceof Error ? err.message : String(err)}`;
@@ -206,10 +208,9 @@ async function deliverRow(
   return { result: 'failed', error };
 }
 
-function renderRow(ctx: AppContext, row: OutboxRow, s: Subscriber, papers: Map<string, Paper>): RenderedMail {
+function renderRow(ctx: AppContext, row: OutboxRow, s: Subscriber, papers: Map<string, Paper>, links: MailLinks): RenderedMail {
   const siteName = fromName(ctx);
   if (row.kind === 'confirm') return renderConfirmation({ siteName, confirmUrl: confirmLink(ctx, s), expiresHours: CONFIRM_HOURS });
-  const links = mailLinks(ctx, s);
   if (row.kind === 'already') return renderAlreadySubscribed({ siteName, links });
   const what = [s.topN ? 'trending papers' : '', s.includeDaily ? 'the daily list' : '', s.topics.length ? 'your topics' : '', s.categories.length ? 'your categories' : '', s.authors.length ? 'authors you follow' : '']
     .filter(Boolean)
