@@ -34,8 +34,13 @@ export const RANKED_TITLE_MATCHES = 1000;
 export const RANKED_ANY_MATCHES = 200;
 /** Ranked past the page in rankBroad, for the hidden papers dropped after ranking. */
 const HIDDEN_MARGIN = 50;
-/** HNSW candidates per query (hnsw.ef_search); measured for recall@20 ≥ 0.95 in bench/search. */
-export const EF_SEARCH = 100;
+/**
+ * HNSW candidates per query (hnsw.ef_search). At 100,000 papers 40 already found the exact top 20;
+ * at 1,000,000 (bench/results/postgres.md) 100 found 0.68-0.74 of it and 400 found 0.93-0.94, for a
+ * few milliseconds more. Wider walks gain nothing more there (0.935 at 1,000): the graph built with
+ * ef_construction 64 is the limit.
+ */
+export const EF_SEARCH = 400;
 /** Past this many papers, vector coverage is recounted in the background (vectorCoverage). */
 const LARGE_STORE = 100_000;
 const COVERAGE_MAX_AGE_MS = 60_000;
@@ -258,8 +263,7 @@ export class PostgresSearchIndex implements SearchIndex {
     try {
       await client.query('begin');
       // Filters apply after the graph walk; the iterative scan keeps walking until k rows pass them.
-      // ef = k for deep lists (hybrid fusion asks 100, weighted 0.25: its tail moves little), and
-      // EF_SEARCH for a page of 20, where recall@20 is measured.
+      // At least k; EF_SEARCH covers both a page of 20 and hybrid's 100-deep list.
       const ef = Math.round(o.candidates ?? Math.max(EF_SEARCH, k));
       await client.query(`set local hnsw.ef_search = ${Math.max(k, Math.min(1000, ef))}`);
       if (this.iterativeScan) await client.query(`set local hnsw.iterative_scan = relaxed_order`);
