@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { type Clock, systemClock } from './clock.js';
 import { openStore, type Store } from './store/db.js';
 import { loadSecrets, Signer } from './signing.js';
+import { repairFtsBulk } from './search/sqlite/fts-bulk.js';
 
 export interface AppContext {
   readonly config: Readonly<Config>;
@@ -40,6 +41,11 @@ export async function createContext(config: Readonly<Config>, options: ContextOp
       location: config.databaseKind === 'postgres' ? config.DATABASE_URL : config.sqlitePath,
       poolSize: config.PAPERBOY_DB_POOL_SIZE,
     }));
+  if (!options.store && store.sqlite) {
+    // A bulk import killed mid-way left the full-text index behind the papers: finish it before serving.
+    const repaired = repairFtsBulk(store.sqlite);
+    if (repaired.restored) log.warn({ indexed: repaired.indexed }, 'finished the full-text indexing of an interrupted bulk import');
+  }
   const signer = new Signer(loadSecrets(config.PAPERBOY_SECRET, config.dataDir));
   return { config, store, log, clock: options.clock ?? systemClock, signer };
 }

@@ -16,7 +16,9 @@ import { generateKaggleRecords, type KaggleRecord } from '../../bench/generate.j
 import { importKaggleFile } from '../../src/ingest/kaggle.js';
 import { kaggleToPaper } from '../../src/ingest/kaggle-read.js';
 import { beginFtsBulk, ftsBulkInProgress, repairFtsBulk } from '../../src/search/sqlite/fts-bulk.js';
-import { openStore } from '../../src/store/db.js';
+import pino from 'pino';
+import { loadConfig } from '../../src/config.js';
+import { createContext } from '../../src/context.js';
 import { upsertPapers } from '../../src/store/papers.js';
 import { makeTestContext, type TestContext } from '../helpers.js';
 
@@ -170,10 +172,14 @@ test('a bulk import killed mid-way (SIGKILL): the repair makes what it committed
     assert.ok(unindexed > 0, 'papers committed in bulk mode were not yet indexed');
     assert.deepEqual(triggersAtKill, ['papers_fts_bulk_ad', 'papers_fts_bulk_au'], 'the triggers were swapped for the bulk-mode ones');
 
-    // The next start: the store opens and the repair runs (the owner is dead).
-    const store = await openStore({ kind: 'sqlite', location: dbFile });
-    const repaired = repairFtsBulk(store.sqlite!);
-    assert.deepEqual(repaired, { found: true, indexed: unindexed, restored: true });
+    // The next start (any command or the server builds its context): the repair runs, the owner being dead.
+    const warnings: unknown[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line)) });
+    const started = await createContext(loadConfig({ LOG_LEVEL: 'warn', PAPERBOY_DEMO: 'false', PAPERBOY_DATA_DIR: dir }), { log });
+    const store = started.store;
+    assert.equal(indexed(store.sqlite!), afterKill, 'every paper committed before the kill is indexed');
+    assert.equal(repairFtsBulk(store.sqlite!).found, false, 'the marker is gone');
+    assert.match(JSON.stringify(warnings), new RegExp(`"indexed":${unindexed}.*interrupted bulk import`));
     checkIndex(store.sqlite!);
     assert.deepEqual(ftsTriggers(store.sqlite!).map((t) => t.name), ['papers_fts_ad', 'papers_fts_ai', 'papers_fts_au']);
     // A paper committed before the kill is found by its title.
