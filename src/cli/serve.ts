@@ -7,6 +7,7 @@ import { buildApp } from '../web/app.js';
 import { Worker } from '../worker/worker.js';
 import { allTasks } from '../worker/tasks.js';
 import { loadDemoIfEmpty } from '../ingest/demo.js';
+import { recomputeAll } from '../rank/recompute.js';
 import { startMailServices } from '../mail/services.js';
 import { withContext } from './context.js';
 
@@ -20,7 +21,8 @@ export function registerServeCommands(program: Command): void {
       await loadDotEnv();
       const config = loadConfig(opts.port ? { ...process.env, PORT: opts.port } : process.env);
       const ctx = await createContext(config);
-      if (config.PAPERBOY_DEMO) await loadDemoIfEmpty(ctx);
+      // Scored at once, so the demo's votes are on /trending from the first visit, not after the worker's first pass.
+      if (config.PAPERBOY_DEMO && (await loadDemoIfEmpty(ctx))) await recomputeAll(ctx);
       const stopMail = await startMailServices(ctx);
       const app = await buildApp(ctx);
       const worker = opts.worker && config.PAPERBOY_WORKER ? new Worker(ctx, { tasks: allTasks }) : undefined;

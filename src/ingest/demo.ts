@@ -150,7 +150,9 @@ function clampToNow(t: number, now: Date): string {
 }
 
 /** Loads the demo corpus when the store has no papers at all (first start). */
-export async function loadDemoIfEmpty(ctx: AppContext): Promise<void> {
-  if ((await countPapers(ctx.store.db)) > 0) return;
+/** Loads the demo corpus into an empty store; true when it did. */
+export async function loadDemoIfEmpty(ctx: AppContext): Promise<boolean> {
+  if ((await countPapers(ctx.store.db)) > 0) return false;
   await loadDemo(ctx);
+  return true;
 }
