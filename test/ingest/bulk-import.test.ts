@@ -6,8 +6,8 @@
 // papers table itself, so it fails on any paper missing from the index or indexed with stale text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,7 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { createContext } from '../../src/context.js';
 import { upsertPapers } from '../../src/store/papers.js';
+import { cliEnv, killImportAfter } from './kill-import.js';
 import { makeTestContext, type TestContext } from '../helpers.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -142,24 +143,8 @@ test('a bulk import killed mid-way (SIGKILL): the repair makes what it committed
     const file = path.join(dir, 'snapshot.jsonl');
     const records = [...generateKaggleRecords(8000, 11)];
     writeRecords(file, records);
-    const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PAPERBOY_') && k !== 'DATABASE_URL' && k !== 'NODE_TEST_CONTEXT')), LOG_LEVEL: 'silent', PAPERBOY_DEMO: 'false', PAPERBOY_DATA_DIR: dir };
-    const child = spawn(process.execPath, ['bin/paperboy.mjs', 'import', 'kaggle', file, '--bulk', '--batch', '100'], { cwd: root, env, stdio: 'ignore' });
-    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-    const dbFile = path.join(dir, 'paperboy.db');
-    let committed = 0;
-    for (let i = 0; i < 2400 && committed < 500; i++) {
-      await new Promise((r) => setTimeout(r, 25));
-      if (!existsSync(dbFile)) continue;
-      try {
-        const db = new SqliteDatabase(dbFile, { readonly: true, fileMustExist: true });
-        committed = (db.prepare('select count(*) as n from papers').get() as { n: number }).n;
-        db.close();
-      } catch {
-        // the store is still being created and migrated
-      }
-    }
-    child.kill('SIGKILL');
-    await exited;
+    const env = cliEnv(dir);
+    const dbFile = await killImportAfter(dir, file, ['--bulk', '--batch', '100'], 500);
 
     let db = new SqliteDatabase(dbFile, { readonly: true });
     const afterKill = (db.prepare('select count(*) as n from papers').get() as { n: number }).n;

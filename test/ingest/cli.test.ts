@@ -2,8 +2,8 @@
 // arXiv pointed at a local replay server; the exit codes are what scripts rely on (src/cli/exit.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import SqliteDatabase from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { EXIT } from '../../src/cli/exit.js';
 import { generateKaggleRecords } from '../../bench/generate.js';
 import { fixtures } from '../helpers.js';
+import { killImportAfter } from './kill-import.js';
 import { atomRecording, recorded, startReplay } from './replay.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -121,25 +122,7 @@ test('an import killed mid-way keeps what it committed and a re-run completes it
   try {
     const file = path.join(dir, 'snapshot.jsonl');
     writeFileSync(file, `${[...generateKaggleRecords(4000, 3)].map((r) => JSON.stringify(r)).join('\n')}\n`);
-    const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PAPERBOY_') && k !== 'DATABASE_URL' && k !== 'NODE_TEST_CONTEXT')), LOG_LEVEL: 'silent', PAPERBOY_DATA_DIR: dir };
-    const child = spawn(process.execPath, ['bin/paperboy.mjs', 'import', 'kaggle', file, '--batch', '100'], { cwd: root, env, stdio: 'ignore' });
-    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-    // Kill it (SIGKILL: no chance to clean up) once some batches are committed.
-    const dbFile = path.join(dir, 'paperboy.db');
-    let committed = 0;
-    for (let i = 0; i < 2400 && committed < 300; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      if (!existsSync(dbFile)) continue;
-      try {
-        const db = new SqliteDatabase(dbFile, { readonly: true, fileMustExist: true });
-        committed = (db.prepare('select count(*) as n from papers').get() as { n: number }).n;
-        db.close();
-      } catch {
-        // the store is still being created and migrated
-      }
-    }
-    child.kill('SIGKILL');
-    await exited;
+    const dbFile = await killImportAfter(dir, file, ['--batch', '100'], 300);
     const db = new SqliteDatabase(dbFile, { readonly: true });
     const afterKill = (db.prepare('select count(*) as n from papers').get() as { n: number }).n;
     db.close();
