@@ -9,6 +9,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { STOPWORDS, words } from '../src/search/query.js';
+import { rng } from './generate.js';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'fixtures');
 
@@ -36,17 +37,6 @@ function loadPool(): Pool {
     if (line.trim()) categories.push(...(JSON.parse(line) as { categories: string }).categories.split(' '));
   }
   return { titles, authors: authors.filter((a) => /^\p{L}{3,}$/u.test(a)), categories };
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface BenchQuery {

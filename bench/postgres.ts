@@ -21,6 +21,7 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { vectorParam } from '../src/search/pg/index.js';
 import { benchDatabase, databaseSize, postgresMemory } from './_pg.js';
 
 const here = fileURLToPath(import.meta.url);
@@ -59,14 +60,6 @@ function unit(v: Float32Array): Float32Array {
 }
 const centroidGen = rng(7);
 const centroids = Array.from({ length: 2000 }, () => unit(Float32Array.from({ length: DIMS }, () => centroidGen.gauss())));
-/** A vector in pgvector's binary wire format (dimensions, a reserved int16, big-endian float4s). */
-function vectorBytes(v: Float32Array): Buffer {
-  const b = Buffer.allocUnsafe(4 + 4 * v.length);
-  b.writeInt16BE(v.length, 0);
-  b.writeInt16BE(0, 2);
-  for (let i = 0; i < v.length; i++) b.writeFloatBE(v[i]!, 4 + 4 * i);
-  return b;
-}
 /** The synthetic vector of the i-th paper (same recipe as bench/search.ts). */
 function vectorOf(i: number): Float32Array {
   const g = rng(1000 + i);
@@ -204,7 +197,7 @@ async function main(): Promise<void> {
           const batch = ids.slice(i, i + rowsPerBatch);
           const values: unknown[] = [];
           const tuples = batch.map((id, j) => {
-            values.push(id, vectorBytes(vectorOf(i + j)));
+            values.push(id, vectorParam(vectorOf(i + j)));
             return `($${2 * j + 1}, '${model.name}', ${DIMS}, $${2 * j + 2}::vector)`;
           });
           const done = (async () => {

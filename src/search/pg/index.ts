@@ -18,7 +18,7 @@ const parseVector = (text: string) => Float32Array.from(JSON.parse(text) as numb
  * A query vector as a binary parameter (pgvector's wire format: dimensions, a reserved int16,
  * big-endian float4s): printing 512 floats as text and parsing them back costs more than the rest.
  */
-function vectorParam(v: Float32Array): Buffer {
+export function vectorParam(v: Float32Array): Buffer {
   const b = Buffer.allocUnsafe(4 + 4 * v.length);
   b.writeInt16BE(v.length, 0);
   b.writeInt16BE(0, 2);
