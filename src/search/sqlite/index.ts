@@ -2,7 +2,8 @@
 // for vectors. Vectors are searched in two steps, because an exact float scan of a million papers
 // is too slow: a Hamming-distance scan over 1-bit quantized copies (64 bytes per paper at 512 dims,
 // made by sqlite-vec's vec_quantize_binary, scanned in memory by binary-codes.ts) picks candidates,
-// then sqlite-vec rescores the full float vectors of those candidates exactly.
+// then their int8 copies (int8-vectors.ts) rescore them; the float vectors are read only by exact
+// scans (recall measurements, narrow filters).
 import type SqliteDatabase from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import type { AppContext } from '../../context.js';
@@ -10,6 +11,7 @@ import { registerSearchIndex, type IndexFilters, type IndexHit, type IndexSort, 
 import type { TextQuery } from '../query.js';
 import { compileExcluded, compileMatch, compileTitlePrefix } from './match.js';
 import { BinaryCodes } from './binary-codes.js';
+import { cosineInt8, quantizeInt8 } from './int8-vectors.js';
 
 type Db = SqliteDatabase.Database;
 type Params = unknown[];
@@ -220,22 +222,8 @@ export class SqliteSearchIndex implements SearchIndex {
     // 1M; 1,000 gives 0.975 at 1M.
     const candidates = o.candidates ?? (w.selective ? Math.max(4000, k * RESCORE_FACTOR) : Math.max(MIN_CANDIDATES, k * RESCORE_FACTOR));
     const query = this.stmt('select vec_quantize_binary(?)').pluck().get(blob(vector)) as Buffer;
-    const cand = codes.nearest(query, candidates);
-    // Without filters only hidden papers are left out: rescore the vectors alone, then read papers
-    // rows for the best few instead of for every candidate (each a random read at 1M papers).
-    const margin = w.selective ? 0 : k + 20;
-    const rescored = w.selective
-      ? undefined
-      : (this.stmt(
-          `select v.paper_id id, vec_distance_cosine(v.vec, ?) d from search_vectors v
-           where v.id in (select value from json_each(?)) and v.model = ? order by d limit ?`,
-        ).all(blob(vector), JSON.stringify(cand), model.name, margin) as Array<{ id: string; d: number }>);
-    const rows = rescored
-      ? this.keepShown(rescored, w).slice(0, k)
-      : (this.stmt(
-          `select p.id, vec_distance_cosine(v.vec, ?) d from search_vectors v join papers p on p.id = v.paper_id
-           where v.id in (select value from json_each(?)) and v.model = ? and ${w.sql} order by d limit ?`,
-        ).all(blob(vector), JSON.stringify(cand), model.name, ...w.params, k) as Array<{ id: string; d: number }>);
+    const rescored = this.rescore(vector, model, codes.nearest(query, candidates));
+    const rows = this.passing(rescored, w, k);
     if (rows.length < k && w.selective) {
       // A narrow filter left too few of the global candidates: rank the filtered papers exactly.
       // With a category, its papers are read through the category index (CROSS JOIN fixes that
@@ -248,17 +236,32 @@ export class SqliteSearchIndex implements SearchIndex {
       ).all(blob(vector), ...(category ? [category] : []), model.name, ...w.params, k) as Array<{ id: string; d: number }>;
       return exact.map((r) => ({ paperId: r.id, score: 1 - r.d }));
     }
-    return rows.map((r) => ({ paperId: r.id, score: 1 - r.d }));
+    return rows.map((r) => ({ paperId: r.id, score: r.score }));
   }
 
-  /** The rows whose papers pass the (non-selective) filters: not hidden, not excluded by id. */
-  private keepShown(rows: Array<{ id: string; d: number }>, w: { sql: string; params: Params }): Array<{ id: string; d: number }> {
-    const shown = new Set(
-      this.stmt(`select p.id from papers p where p.id in (select value from json_each(?)) and ${w.sql}`)
-        .pluck()
-        .all(JSON.stringify(rows.map((r) => r.id)), ...w.params) as string[],
-    );
-    return rows.filter((r) => shown.has(r.id));
+  /** Candidates (vector ids) with their cosine to `vector` from the int8 copies, best first. */
+  private rescore(vector: Float32Array, model: VectorModel, ids: number[]): Array<{ id: string; score: number }> {
+    // In id order, so the B-tree is walked forwards once rather than jumped about.
+    const sorted = Float64Array.from(ids).sort();
+    const rows = this.stmt('select paper_id, vec from search_vector_int8 where id in (select value from json_each(?)) and model = ?')
+      .raw()
+      .all(JSON.stringify(Array.from(sorted)), model.name) as Array<[string, Buffer]>;
+    return rows.map(([id, v]) => ({ id, score: cosineInt8(vector, v) })).sort((a, b) => b.score - a.score);
+  }
+
+  /**
+   * The first k rescored papers that pass the filters, checked in order and in growing batches:
+   * without filters nearly every paper passes and only the first k+20 papers rows are read.
+   */
+  private passing(rows: Array<{ id: string; score: number }>, w: { sql: string; params: Params; selective: boolean }, k: number): Array<{ id: string; score: number }> {
+    const out: Array<{ id: string; score: number }> = [];
+    const check = this.stmt(`select p.id from papers p where p.id in (select value from json_each(?)) and ${w.sql}`).pluck();
+    for (let from = 0, size = k + 20; from < rows.length && out.length < k; from += size, size *= 4) {
+      const batch = rows.slice(from, from + size);
+      const shown = new Set(check.all(JSON.stringify(batch.map((r) => r.id)), ...w.params) as string[]);
+      for (const r of batch) if (shown.has(r.id) && out.length < k) out.push(r);
+    }
+    return out;
   }
 
   async vectorExact(vector: Float32Array, model: VectorModel, k: number): Promise<IndexHit[]> {
@@ -278,6 +281,7 @@ export class SqliteSearchIndex implements SearchIndex {
     const remove = this.stmt('delete from search_vectors where paper_id = ?');
     const insert = this.stmt('insert into search_vectors(paper_id, model, dims, vec) values (?, ?, ?, ?)');
     const bits = this.stmt('insert into search_vector_bits(id, dims, bits) values (?, ?, vec_quantize_binary(?))');
+    const int8 = this.stmt('insert into search_vector_int8(id, paper_id, model, vec) values (?, ?, ?, ?)');
     const state = this.stmt(
       `insert into embedding_state(paper_id, model, dims, embedded_at) values (?, ?, ?, ?)
        on conflict(paper_id) do update set model = excluded.model, dims = excluded.dims, embedded_at = excluded.embedded_at`,
@@ -291,6 +295,7 @@ export class SqliteSearchIndex implements SearchIndex {
         remove.run(r.paperId);
         const id = insert.run(r.paperId, model.name, model.dims, b).lastInsertRowid;
         bits.run(id, model.dims, b);
+        int8.run(id, r.paperId, model.name, quantizeInt8(r.vector));
         state.run(r.paperId, model.name, model.dims, now);
       }
     })();
