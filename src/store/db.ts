@@ -54,6 +54,7 @@ function openSqlite(file: string): Store {
   // which needs the module loaded on any connection that opens this file.
   sqliteVec.load(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  sqliteHandles.set(db.getExecutor().adapter, sqlite);
   return {
     db,
     kind: 'sqlite',
@@ -111,6 +112,14 @@ export async function migrate(store: Store): Promise<string[]> {
       await sql`select pg_advisory_unlock(727274)`.execute(conn);
     }
   });
+}
+
+// A Kysely instance and its transactions share the dialect's adapter: it keys the raw handle.
+const sqliteHandles = new WeakMap<object, SqliteDatabase.Database>();
+
+/** The better-sqlite3 handle behind a Kysely instance or transaction (SQLite-specific write paths only). */
+export function sqliteHandleOf(db: Kysely<any>): SqliteDatabase.Database | undefined {
+  return sqliteHandles.get(db.getExecutor().adapter);
 }
 
 /** Which engine a Kysely instance talks to (migrations and index code branch on it). */

@@ -2,7 +2,9 @@
 // Writes are batched upserts so that ingest of a million records stays fast; a newer version updates
 // a paper in place and keeps its id, upvotes and comments; the same version again changes nothing.
 import { CompiledQuery, type ExpressionBuilder, type Kysely, type Selectable, type Transaction } from 'kysely';
-import { dialectOf } from './db.js';
+import { dialectOf, sqliteHandleOf } from './db.js';
+import { authorRows, categoryRows, isNewer, paperRow } from './paper-rows.js';
+import { upsertPapersSqlite } from './papers-sqlite.js';
 import type { Database } from './schema.js';
 import type { PapersTable } from './tables/core.js';
 
@@ -74,24 +76,7 @@ export function paperFromRow(row: PaperRow): Paper {
   };
 }
 
-/** Lower-case, accent-free key for author lookups ("Léon Bottou" and "leon bottou" match). */
-export function authorKey(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
-
-/** owner/name of the first GitHub repository among the code links, lower-cased. */
-export function githubRepoOf(links: PaperLinks | undefined): string | null {
-  for (const url of links?.code ?? []) {
-    const m = /^https?:\/\/(?:www\.)?github\.com\/([\w.-]+)\/([\w.-]+?)(?:\.git)?(?:[/?#]|$)/i.exec(url);
-    if (m) return `${m[1]}/${m[2]}`.toLowerCase();
-  }
-  return null;
-}
+export { authorKey, githubRepoOf } from './paper-rows.js';
 
 export interface UpsertResult {
   inserted: number;
@@ -107,18 +92,33 @@ const LOOKUP_BATCH = 500;
 
 /**
  * Inserts new papers and updates those whose incoming version is newer (or the same version
- * revised later). Call inside a transaction for atomic batches.
+ * revised later). Call inside a transaction for atomic batches (on SQLite, a call outside one gets
+ * its own).
  */
 export async function upsertPapers(db: Db, papers: PaperInput[], now: string): Promise<UpsertResult> {
-  const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0 };
   // Within one call, the last record for an id wins if it is newer; the others count as unchanged.
   const byId = new Map<string, PaperInput>();
   for (const p of papers) {
     const seen = byId.get(p.id);
     if (!seen || isNewer(p, seen)) byId.set(p.id, p);
   }
-  result.unchanged += papers.length - byId.size;
+  const duplicates = papers.length - byId.size;
   const incoming = [...byId.values()];
+  const sqlite = sqliteHandleOf(db);
+  // The SQLite path binds prepared statements synchronously on the raw handle: only while this
+  // caller holds the connection (a Kysely transaction) can nothing else interleave with it.
+  const result = sqlite
+    ? db.isTransaction
+      ? upsertPapersSqlite(sqlite, incoming, now)
+      : await db.transaction().execute(async () => upsertPapersSqlite(sqlite, incoming, now))
+    : await upsertPapersKysely(db, incoming, now);
+  result.unchanged += duplicates;
+  return result;
+}
+
+/** The dialect-neutral write path (PostgreSQL): `incoming` holds each id once. */
+async function upsertPapersKysely(db: Db, incoming: PaperInput[], now: string): Promise<UpsertResult> {
+  const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0 };
   const fresh: PaperInput[] = [];
   const changed: PaperInput[] = [];
   for (let i = 0; i < incoming.length; i += LOOKUP_BATCH) {
@@ -169,48 +169,16 @@ export async function upsertPapers(db: Db, papers: PaperInput[], now: string): P
   return result;
 }
 
-function isNewer(a: Pick<PaperInput, 'version' | 'updatedAt'>, b: Pick<PaperInput, 'version' | 'updatedAt'>): boolean {
-  return a.version > b.version || (a.version === b.version && a.updatedAt > b.updatedAt);
-}
-
-function paperRow(p: PaperInput, now: string) {
-  const links = p.links ?? {};
-  return {
-    id: p.id,
-    version: p.version,
-    title: p.title,
-    abstract: p.abstract,
-    authors: JSON.stringify(p.authors),
-    categories: JSON.stringify(p.categories),
-    primary_category: p.categories[0] ?? null,
-    published_at: p.publishedAt,
-    updated_at: p.updatedAt,
-    comments: p.comments ?? null,
-    journal_ref: p.journalRef ?? null,
-    doi: p.doi ?? null,
-    license: p.license ?? null,
-    links: JSON.stringify(links),
-    github_repo: githubRepoOf(links),
-    source: p.source,
-    created_at: now,
-    changed_at: now,
-  };
-}
-
 async function insertChildren(db: Db, papers: PaperInput[]): Promise<void> {
-  const authors: Array<{ paper_id: string; position: number; name: string; name_key: string }> = [];
-  const categories: Array<{ paper_id: string; category: string; is_primary: number }> = [];
-  for (const p of papers) {
-    p.authors.forEach((name, position) => authors.push({ paper_id: p.id, position, name, name_key: authorKey(name) }));
-    [...new Set(p.categories)].forEach((category, i) => categories.push({ paper_id: p.id, category, is_primary: i === 0 ? 1 : 0 }));
-  }
+  const authors = papers.flatMap(authorRows);
+  const categories = papers.flatMap(categoryRows);
   if (authors.length) await insertMany(db, 'paper_authors', authors);
   if (categories.length) await insertMany(db, 'paper_categories', categories);
 }
 
-// Bulk writes are the hot path of a million-record import. Building and compiling a Kysely query of
-// thousands of values costs more than SQLite's work on it, so the SQL text of an N-row insert is
-// compiled once per (engine, table, columns, N) and reused with fresh parameters.
+// Bulk writes are a hot path of a large PostgreSQL import. Building and compiling a Kysely query of
+// thousands of values costs more than the database's work on it, so the SQL text of an N-row insert
+// is compiled once per (engine, table, columns, N) and reused with fresh parameters.
 const compiledSql = new Map<string, string>();
 
 async function insertMany<T extends 'papers' | 'paper_authors' | 'paper_categories'>(db: Db, table: T, rows: Array<Record<string, unknown>>): Promise<Set<string>> {
