@@ -118,24 +118,29 @@ function importNormalised(ctx: AppContext, items: AsyncIterable<NormalisedItem>,
 }
 
 async function storeItems(ctx: AppContext, items: AsyncIterable<NormalisedItem>, options: ImportOptions, read: ReadProgress): Promise<Omit<ImportSummary, 'seconds' | 'bulk' | 'indexSeconds'>> {
-  const writer = new BatchWriter(ctx, options.batchSize ?? 2000);
+  const writer = new BatchWriter(ctx, options.batchSize ?? 2000, { writeThrough: true });
   const source = options.source ?? 'kaggle';
   let stoppedAt: ImportSummary['stoppedAt'];
   let lastReport = 0;
-  for await (const { location, result } of items) {
-    if (result.ok) {
-      await writer.add(result.paper);
-      if (options.onProgress && writer.tally.read - lastReport >= 1000) {
-        lastReport = writer.tally.read;
-        options.onProgress(writer.tally, read);
-      }
-    } else {
-      writer.problem({ source, location, message: result.problem });
-      if (options.strict) {
-        stoppedAt = { location, message: result.problem };
-        break;
+  try {
+    for await (const { location, result } of items) {
+      if (result.ok) {
+        await writer.add(result.paper);
+        if (options.onProgress && writer.tally.read - lastReport >= 1000) {
+          lastReport = writer.tally.read;
+          options.onProgress(writer.tally, read);
+        }
+      } else {
+        writer.problem({ source, location, message: result.problem });
+        if (options.strict) {
+          stoppedAt = { location, message: result.problem };
+          break;
+        }
       }
     }
+  } catch (err) {
+    await writer.abort(err as Error);
+    throw err;
   }
   await writer.flush();
   options.onProgress?.(writer.tally, read);

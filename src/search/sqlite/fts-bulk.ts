@@ -87,8 +87,13 @@ export function beginFtsBulk(sqlite: Sqlite, now: string): FtsBulkHandle | undef
 }
 
 /**
- * Indexes papers above `fromRowid` that the index lacks, one transaction per chunk of rowids, so
- * the work is resumable and each commit bounded. Returns how many papers it indexed.
+ * Indexes papers above `fromRowid` that the index lacks, one statement per chunk of rowids, so the
+ * work is resumable and each commit bounded. Returns how many papers it indexed.
+ *
+ * Each chunk runs on its own (autocommit), not inside BEGIN ... COMMIT: a multi-row statement in an
+ * explicit transaction gets a statement journal holding the original of every page it changes, kept
+ * in memory under temp_store=MEMORY, and FTS5's segment merges change many pages of a large index.
+ * On its own, the statement is the transaction and needs no such journal.
  */
 function catchUp(sqlite: Sqlite, fromRowid: number, onProgress?: (indexed: number) => void): { indexed: number; upTo: number } {
   const maxRowid = () => (sqlite.prepare('select coalesce(max(rowid), 0) m from papers').get() as { m: number }).m;
@@ -101,7 +106,7 @@ function catchUp(sqlite: Sqlite, fromRowid: number, onProgress?: (indexed: numbe
   let lo = fromRowid;
   for (let hi = maxRowid(); lo < hi; hi = maxRowid()) {
     const top = Math.min(hi, lo + CATCH_UP_CHUNK);
-    indexed += sqlite.transaction(() => index.run(lo, top).changes).immediate();
+    indexed += index.run(lo, top).changes;
     lo = top;
     onProgress?.(indexed);
   }
