@@ -1,4 +1,4 @@
-// `npm run bench -- postgres [--n 100000] [--part all|search|keyword|recall|web|seed] [--efs 40,100,...] [--generator-threads 1] [--keep] [--queries 200]
+// `npm run bench -- postgres [--n 100000] [--part all|search|keyword|recall|web|seed] [--candidates 100,400,...] [--generator-threads 1] [--keep] [--queries 200]
 //                             [--recall-queries 30] [--duration 10] [--connections 64]`
 //
 // paperboy on PostgreSQL (tsvector + GIN, pgvector HNSW), in a database of its own
@@ -9,7 +9,8 @@
 //     highlights). Query vectors come from a deterministic stand-in embedder (a stored vector's
 //     neighbourhood), so the figure is the engine's share; the bundled model adds its own query
 //     embedding time on either engine (bench/search.ts measures it);
-//   - vector recall@20 of HNSW against an exact scan, by ef_search;
+//   - vector recall@20 of the HNSW search (graph over the signs, exact re-ranking) against an exact
+//     scan, by the number of candidates re-ranked;
 //   - the daily page served by one web process, then by two (autocannon, split evenly);
 //   - disk used (per relation and database) and memory (this process; PostgreSQL's processes).
 // Vectors are DETERMINISTIC SYNTHETIC ones (clustered, unit length, 512 dims), as in bench/search.ts:
@@ -187,7 +188,7 @@ async function main(): Promise<void> {
         const t = Date.now();
         const [table] = (await pool.query<{ ok: boolean }>(`select to_regclass('search_vectors') is not null as ok`)).rows;
         if (!table?.ok) await index.upsertVectors([{ paperId: ids[0]!, vector: vectorOf(0) }], model, new Date().toISOString()); // creates the table
-        await pool.query(`drop index if exists search_vectors_hnsw_${DIMS}`);
+        await pool.query(`drop index if exists search_vectors_hnsw_${DIMS}, search_vectors_signs_${DIMS}`);
         // Vectors go as binary parameters (pgvector's wire format): printing 512 floats as text costs
         // more than storing them. Two batches in flight, so that this process and the server overlap.
         const rowsPerBatch = 500;
@@ -220,16 +221,15 @@ async function main(): Promise<void> {
         process.stderr.write('\n');
         say(`stored ${(ids.length - from).toLocaleString('en')} SYNTHETIC vectors (512 dims) in ${((Date.now() - t) / 1000).toFixed(0)} s`);
       }
-      const [hnsw] = (await pool.query<{ ok: boolean }>(`select to_regclass('search_vectors_hnsw_${DIMS}') is not null as ok`)).rows;
+      const { vectorIndexName, vectorIndexSql } = await import('../src/store/migrations/0602_search_postgres_vector_bits.js');
+      const pgvector = version.pgv as string | null;
+      const [hnsw] = (await pool.query<{ ok: boolean }>(`select to_regclass('${vectorIndexName(DIMS, pgvector)}') is not null as ok`)).rows;
       if (!hnsw?.ok) {
         const b = Date.now();
-        // The graph of a million 512-dim vectors (about 2.5 GB) must fit, or the build crawls.
-        await onOneConnection(pool, [
-          `set maintenance_work_mem = '${Math.max(1, Math.ceil((ids.length * DIMS * 4 * 2) / 2 ** 30))}GB'`,
-          `create index if not exists search_vectors_hnsw_${DIMS} on search_vectors using hnsw ((vec::vector(${DIMS})) vector_cosine_ops) where dims = ${DIMS}`,
-        ]);
+        // The graph must fit in memory, or the build crawls (signs: 64 bytes a vector; floats: 2 kB).
+        await onOneConnection(pool, [`set maintenance_work_mem = '${Math.max(1, Math.ceil((ids.length * DIMS * 4 * 2) / 2 ** 30))}GB'`, vectorIndexSql(DIMS, pgvector)]);
         await pool.query('analyze search_vectors');
-        say(`HNSW index (m 16, ef_construction 64) over ${ids.length.toLocaleString('en')} vectors built in ${((Date.now() - b) / 1000).toFixed(0)} s`);
+        say(`HNSW index ${vectorIndexName(DIMS, pgvector)} (m 16, ef_construction 64) over ${ids.length.toLocaleString('en')} vectors built in ${((Date.now() - b) / 1000).toFixed(0)} s`);
       }
 
     }
@@ -335,7 +335,7 @@ async function main(): Promise<void> {
         say(`vector side alone (HNSW, k=100): p50 ${ms(pct(tVec, 50))}, p95 ${ms(pct(tVec, 95))}`);
 
       }
-      // 5. Recall@20 against an exact scan, by ef_search.
+      // 5. Recall@20 against an exact scan, by candidates re-ranked (--efs: the old name).
       const recallQueries = Number(arg('recall-queries', '30'));
       const qr = rng(5);
       const probes = Array.from({ length: recallQueries }, () => {
@@ -352,8 +352,8 @@ async function main(): Promise<void> {
       }
       say('');
       say(`## vector recall@20 (${recallQueries} probes near stored vectors; exact scan p50 ${ms(pct(tExact, 50))})`);
-      const { EF_SEARCH } = await import('../src/search/pg/index.js');
-      for (const ef of arg('efs', '40,100,200,400,800').split(',').map(Number)) {
+      const { RERANKED_CANDIDATES } = await import('../src/search/pg/index.js');
+      for (const ef of arg('candidates', arg('efs', '100,200,400,800')).split(',').map(Number)) {
         let hit = 0;
         const tt: number[] = [];
         for (let i = 0; i < probes.length; i++) {
@@ -362,7 +362,7 @@ async function main(): Promise<void> {
           tt.push(performance.now() - t);
           hit += exact[i]!.filter((id) => got.has(id)).length;
         }
-        say(`ef_search ${ef}${ef === EF_SEARCH ? ' (default)' : ''}: recall@20 ${(hit / (20 * probes.length)).toFixed(3)}, p50 ${ms(pct(tt, 50))}, p95 ${ms(pct(tt, 95))}`);
+        say(`candidates ${ef}${ef === RERANKED_CANDIDATES ? ' (default)' : ''}: recall@20 ${(hit / (20 * probes.length)).toFixed(3)}, p50 ${ms(pct(tt, 50))}, p95 ${ms(pct(tt, 95))}`);
       }
     }
 

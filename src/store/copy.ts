@@ -7,7 +7,7 @@
 // embedding vectors are carried over as vectors when the target has a column for them.
 import { sql } from 'kysely';
 import type { Store } from './db.js';
-import { hnswIndexSql } from './migrations/0600_search_postgres.js';
+import { vectorIndexSql } from './migrations/0602_search_postgres_vector_bits.js';
 
 export interface CopyProgress {
   table: string;
@@ -165,7 +165,8 @@ async function buildVectorIndexes(target: Store): Promise<void> {
   const has = await sql<{ ok: boolean }>`select to_regclass('search_vectors') is not null as ok`.execute(target.db);
   if (!has.rows[0]?.ok) return;
   const dims = await sql<{ dims: number }>`select distinct dims from search_vectors`.execute(target.db);
-  for (const { dims: d } of dims.rows) await sql.raw(hnswIndexSql(Number(d))).execute(target.db);
+  const pgvector = await sql<{ v: string | null }>`select extversion as v from pg_extension where extname = 'vector'`.execute(target.db);
+  for (const { dims: d } of dims.rows) await sql.raw(vectorIndexSql(Number(d), pgvector.rows[0]?.v)).execute(target.db);
 }
 
 /** SQLite values into what the PostgreSQL column takes. */

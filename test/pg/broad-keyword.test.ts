@@ -97,6 +97,28 @@ test('beyond the window a broad query ranks its newest title matches, and says h
   }
 });
 
+test('hidden papers are neither listed nor counted, below the window and beyond it', { skip }, async () => {
+  const ctx = await makeTestContext();
+  try {
+    await upsertPapers(ctx.store.db, corpus(), NOW);
+    // The best-ranked title match and the newest one are hidden.
+    await ctx.store.pool!.query(`update papers set hidden = 1 where id in ('2401.00000', '2401.00029')`);
+    const few = new PostgresSearchIndex(ctx.store.pool!, ctx, { titleMatches: 1000, anyMatches: 200, largeStore: 100_000 });
+    const broad = new PostgresSearchIndex(ctx.store.pool!, ctx, { titleMatches: 10, anyMatches: 5, largeStore: 100_000 });
+    for (const index of [few, broad]) {
+      const r = await index.keyword(parseQuery('graph ').text, none, { ...page, limit: 50 });
+      assert.equal(r.total, 128);
+      assert.ok(r.hits.length > 0);
+      assert.ok(!ids(r.hits).includes('2401.00000') && !ids(r.hits).includes('2401.00029'), ids(r.hits).join());
+    }
+    const left = await few.keyword(parseQuery('graph ').text, { categories: [], excludeIds: ['2401.00001'] }, { ...page, limit: 50 });
+    assert.equal(left.total, 127);
+    assert.ok(!ids(left.hits).includes('2401.00001'));
+  } finally {
+    await ctx.cleanup();
+  }
+});
+
 test("paper_search keeps the title's words and the date of its paper when they change", { skip }, async () => {
   const ctx = await makeTestContext();
   try {

@@ -11,6 +11,7 @@ import { searchPapers } from '../../src/search/search.js';
 import { parseQuery } from '../../src/search/query.js';
 import { PostgresSearchIndex } from '../../src/search/pg/index.js';
 import { normalize } from '../../src/search/embedder.js';
+import { signsOf } from '../../src/store/migrations/0602_search_postgres_vector_bits.js';
 
 const skip = pgSkipReason;
 const NOW = '2026-11-20T12:00:00.000Z';
@@ -59,39 +60,57 @@ test('the full-text language is configurable: reindexing in "simple" stops Engli
   }
 });
 
-test('vector search walks the HNSW index and finds at least 95% of the exact top 20', { skip }, async () => {
+/**
+ * Stores `n` vectors from `vec`, checks that `index` serves the walk named by `walk` (an ORDER BY
+ * over search_vectors v), and returns recall@20 of index.vector against an exact scan.
+ */
+async function recallOf(dims: number, vec: () => Float32Array, walk: string, index: string): Promise<number> {
   const ctx = await makeTestContext();
   try {
     const n = 3000;
-    const dims = 32;
-    let seed = 42;
-    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
-    const vec = () => normalize(Array.from({ length: dims }, rand));
     const papers = Array.from({ length: n }, (_, i) => paper(`2402.${String(i).padStart(5, '0')}`, `Paper ${i}`, 'Vectors.'));
     for (let i = 0; i < n; i += 1000) await upsertPapers(ctx.store.db, papers.slice(i, i + 1000), NOW);
-    const index = searchIndexOf(ctx) as PostgresSearchIndex;
-    const model = { name: 'random-32', dims };
-    for (let i = 0; i < n; i += 500) await index.upsertVectors(papers.slice(i, i + 500).map((p) => ({ paperId: p.id, vector: vec() })), model, NOW);
+    const search = searchIndexOf(ctx) as PostgresSearchIndex;
+    const model = { name: `test-${dims}`, dims };
+    for (let i = 0; i < n; i += 500) await search.upsertVectors(papers.slice(i, i + 500).map((p) => ({ paperId: p.id, vector: vec() })), model, NOW);
 
-    const plan = await ctx.store.pool!.query(
-      `explain select paper_id from search_vectors v where v.dims = ${dims} order by v.vec::vector(${dims}) <=> $1::vector(${dims}) limit 20`,
-      [`[${Array.from(vec()).join(',')}]`],
-    );
-    assert.match(plan.rows.map((r) => r['QUERY PLAN']).join('\n'), /search_vectors_hnsw_32/);
+    const plan = await ctx.store.pool!.query(`explain select paper_id from search_vectors v where v.dims = ${dims} order by ${walk} limit 100`, [`[${Array.from(vec()).join(',')}]`]);
+    assert.match(plan.rows.map((r) => r['QUERY PLAN']).join('\n'), new RegExp(index));
 
     let found = 0;
     const queries = 20;
     for (let q = 0; q < queries; q++) {
       const v = vec();
-      const approx = new Set((await index.vector(v, model, { categories: [] }, 20)).map((h) => h.paperId));
-      const exact = await index.vectorExact(v, model, 20);
+      const approx = new Set((await search.vector(v, model, { categories: [] }, 20)).map((h) => h.paperId));
+      const exact = await search.vectorExact(v, model, 20);
       found += exact.filter((h) => approx.has(h.paperId)).length;
     }
-    const recall = found / (queries * 20);
-    assert.ok(recall >= 0.95, `recall@20 = ${recall}`);
-    assert.deepEqual((await index.vectorOf(papers[0]!.id, model))?.length, dims);
-    assert.deepEqual(await index.vectorCoverage(model), { embedded: n, total: n });
+    assert.deepEqual((await search.vectorOf(papers[0]!.id, model))?.length, dims);
+    assert.deepEqual(await search.vectorCoverage(model), { embedded: n, total: n });
+    return found / (queries * 20);
   } finally {
     await ctx.cleanup();
   }
+}
+
+let seed = 42;
+const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+
+test('a 512-dim model: the HNSW graph over the signs and exact re-ranking find at least 95% of the exact top 20', { skip }, async () => {
+  // Vectors around 30 topics, as embeddings of papers fall into fields.
+  const dims = 512;
+  const topics = Array.from({ length: 30 }, () => Array.from({ length: dims }, rand));
+  const vec = () => {
+    const topic = topics[Math.floor(((rand() + 1) / 2) * topics.length)]!;
+    return normalize(topic.map((x) => x + 1.5 * rand()));
+  };
+  const recall = await recallOf(dims, vec, `${signsOf('v.vec', dims)} <~> binary_quantize($1::vector(${dims}))::bit(${dims})`, `search_vectors_signs_${dims}`);
+  assert.ok(recall >= 0.95, `recall@20 = ${recall}`);
+});
+
+test('a 32-dim model keeps the float HNSW graph (its signs say too little) and finds at least 95% of the exact top 20', { skip }, async () => {
+  const dims = 32;
+  const vec = () => normalize(Array.from({ length: dims }, rand));
+  const recall = await recallOf(dims, vec, `v.vec::vector(${dims}) <=> $1::vector(${dims})`, `search_vectors_hnsw_${dims}`);
+  assert.ok(recall >= 0.95, `recall@20 = ${recall}`);
 });

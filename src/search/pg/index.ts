@@ -5,8 +5,9 @@
 // user token reaches PostgreSQL as a quoted lexeme inside one parameter (./tsquery.ts).
 import type pg from 'pg';
 import type { AppContext } from '../../context.js';
-import { createVectorTable, hnswIndexSql } from '../../store/migrations/0600_search_postgres.js';
+import { createVectorTable } from '../../store/migrations/0600_search_postgres.js';
 import { searchRowValues, tsvFunction } from '../../store/migrations/0601_search_postgres_titles.js';
+import { signGraph, signsOf, vectorIndexSql } from '../../store/migrations/0602_search_postgres_vector_bits.js';
 import { registerSearchIndex, type IndexFilters, type IndexHit, type IndexSort, type KeywordPage, type SearchIndex, type VectorModel, type VectorRecord } from '../index.js';
 import type { TextQuery } from '../query.js';
 import { compileExcluded, compileTitlePrefix, compileTsquery, compileWord } from './tsquery.js';
@@ -32,20 +33,23 @@ const RANK_WEIGHTS = '{0, 0.1, 0.4, 1.0}';
 export const RANKED_TITLE_MATCHES = 1000;
 /** …and this many papers matching anywhere, for words that seldom meet in a title. */
 export const RANKED_ANY_MATCHES = 200;
-/** Ranked past the page in rankBroad, for the hidden papers dropped after ranking. */
-const HIDDEN_MARGIN = 50;
 /**
- * HNSW candidates per query (hnsw.ef_search). At 100,000 papers 40 already found the exact top 20;
- * at 1,000,000 (bench/results/postgres.md) 100 found 0.68-0.74 of it and 400 found 0.93-0.94, for a
- * few milliseconds more. Wider walks gain nothing more there (0.935 at 1,000): the graph built with
- * ef_construction 64 is the limit.
+ * Candidates a vector query takes from the HNSW graph over the vectors' signs (migration 0602) and
+ * re-ranks by exact cosine distance: at least this many, or four times the list asked for. The
+ * signs only tell near from far; the re-ranking orders the near ones. Measured at 1,000,000 papers
+ * in bench/results/postgres.md (recall@20 against an exact scan, by candidates).
  */
-export const EF_SEARCH = 400;
+export const RERANKED_CANDIDATES = 400;
+/** pgvector's ceiling for hnsw.ef_search; the iterative scan goes on past it when a query asks for more. */
+const MAX_EF_SEARCH = 1000;
 /** Past this many papers, vector coverage is recounted in the background (vectorCoverage). */
 const LARGE_STORE = 100_000;
 const COVERAGE_MAX_AGE_MS = 60_000;
 /** How old the did-you-mean vocabulary may get before it is recounted in the background. */
 const TERMS_MAX_AGE_MS = 24 * 3_600_000;
+
+/** True when a filter narrows the papers searched (excluding given papers does not). */
+const selective = (f: IndexFilters) => !!(f.categories?.length || f.after || f.since || f.before || f.hasCode || compileExcluded(f.excluded));
 
 /** Builds parameter lists: each value gets the next $n. */
 class Params {
@@ -61,6 +65,8 @@ export class PostgresSearchIndex implements SearchIndex {
   private vectorsReady?: Promise<boolean>;
   /** pgvector 0.8 walks the graph further when filters drop candidates (hnsw.iterative_scan). */
   private iterativeScan = false;
+  /** The pgvector version, which decides the vector index (migration 0602's signGraph). */
+  private pgvector: string | null = null;
   private readonly hnswReady = new Map<number, Promise<void>>();
   private termsRefresh?: Promise<void>;
   private readonly coverage = new Map<string, { at: number; value: { embedded: number; total: number }; refreshing?: Promise<void> }>();
@@ -95,7 +101,7 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   /** SQL conditions over `papers p` for the filters. */
-  private async where(f: IndexFilters, params: Params): Promise<{ sql: string; selective: boolean }> {
+  private async where(f: IndexFilters, params: Params): Promise<{ sql: string }> {
     const parts = ['p.hidden = 0'];
     for (const c of f.categories ?? []) parts.push(`exists (select 1 from paper_categories c where c.paper_id = p.id and c.category = ${params.add(c)})`);
     const after = [f.after, f.since].filter(Boolean).sort().pop();
@@ -108,8 +114,7 @@ export class PostgresSearchIndex implements SearchIndex {
       const lang = await this.lang();
       parts.push(`not exists (select 1 from paper_search x where x.paper_id = p.id and x.tsv @@ to_tsquery('${lang}', ${params.add(excluded)}))`);
     }
-    const selective = parts.length > 1 && !(parts.length === 2 && f.excludeIds?.length);
-    return { sql: parts.join(' and '), selective };
+    return { sql: parts.join(' and ') };
   }
 
   private order(sort: IndexSort, relevance: string): { join: string; by: string } {
@@ -125,28 +130,66 @@ export class PostgresSearchIndex implements SearchIndex {
     const cap = o.countCap ?? 10_000;
     const params = new Params();
     const tsq = `to_tsquery('${lang}', ${params.add(text)})`;
+    const window = Math.max(this.ranked.titleMatches, o.offset + o.limit);
+    const hitsOf = (rows: Array<{ id: string; rank: number }>) => rows.map((r) => ({ paperId: r.id, score: Number(r.rank) }));
+    if (o.sort === 'relevance' && !selective(filters) && !q.excluded.length && !q.authors.length) {
+      // Words only (the common case): counted and ranked in one statement (rankWords).
+      const ranked = await this.rankWords(tsq, this.visible('s', filters, params), params.values, window, Math.max(cap, window) + 1, o);
+      return { hits: hitsOf(ranked.rows), total: Math.min(ranked.matches, cap), capped: ranked.matches > cap };
+    }
     const w = await this.where(filters, params);
     const base = params.values.length;
-    const window = Math.max(this.ranked.titleMatches, o.offset + o.limit);
-    const countTo = Math.max(cap, window) + 1;
-    const hitsOf = (rows: Array<{ id: string; rank: number }>) => rows.map((r) => ({ paperId: r.id, score: Number(r.rank) }));
-    if (o.sort === 'relevance' && !w.selective && !q.excluded.length && !q.authors.length) {
-      // Ranked as a broad query first: when its candidates alone outnumber the count cap, that is
-      // all the count needs to say ("1,000+", whatever the few hidden papers among them).
-      const broad = await this.rankBroad(tsq, w.sql, params.values, window, o);
-      if (broad.candidates >= countTo) return { hits: hitsOf(broad.rows), total: cap, capped: true };
-      const [seen] = await this.query<{ n: number }>(`select count(*)::int as n from (select 1 from paper_search s where s.tsv @@ ${tsq} limit $2) x`, [text, countTo]);
-      if ((seen?.n ?? 0) >= countTo) return { hits: hitsOf(broad.rows), total: cap, capped: true };
-    }
     const [count] = await this.query<{ n: number }>(
       `select count(*)::int as n from (select 1 from paper_search s join papers p on p.id = s.paper_id
        where s.tsv @@ ${tsq} and ${w.sql} limit $${base + 1}) x`,
-      [...params.values, countTo],
+      [...params.values, Math.max(cap, window) + 1],
     );
     const total = count?.n ?? 0;
-    const broad = total > window && o.sort === 'relevance' && !w.selective && !q.excluded.length && !q.authors.length;
-    const rows = broad ? (await this.rankBroad(tsq, w.sql, params.values, window, o)).rows : await this.rankAll(tsq, w.sql, params.values, o);
+    const rows = await this.rankAll(tsq, w.sql, params.values, o);
     return { hits: hitsOf(rows), total: Math.min(total, cap), capped: total > cap };
+  }
+
+  /**
+   * The condition that a paper_search row (`alias`) is listed when no filter applies: its paper is
+   * not hidden (a probe of the small partial index of hidden papers, migration 0603, instead of a
+   * read of every matching papers row) and not one of the papers left out.
+   */
+  private visible(alias: string, f: IndexFilters, params: Params): string {
+    const parts = [`not exists (select 1 from papers h where h.id = ${alias}.paper_id and h.hidden <> 0)`];
+    if (f.excludeIds?.length) parts.push(`${alias}.paper_id <> all(${params.add(f.excludeIds)}::text[])`);
+    return parts.join(' and ');
+  }
+
+  /**
+   * A query of words only, in one statement that reads each matching row at most twice (the second
+   * time from shared buffers): its matches are counted up to `countTo`; while they number at most
+   * `window` they are all ranked (exact). Past that the query is broad, and ranking every match
+   * would read every matching tsvector (a common word matches a fifth of a million papers). Title
+   * words weigh ten times abstract words, so the best matches are title matches: a broad query ranks
+   * its `window` newest title matches (an index-only walk down paper_search_published, skipped for
+   * the others) and the first few hundred matches counted, for words that seldom meet in a title.
+   * Exact whenever the title matches number at most `window`; beyond that, older title matches of a
+   * very common word are not ranked.
+   */
+  private async rankWords(tsq: string, visible: string, values: unknown[], window: number, countTo: number, o: { limit: number; offset: number }) {
+    const base = values.length;
+    const [countLimit, windowParam, anyLimit, limit, offset] = [1, 2, 3, 4, 5].map((i) => `$${base + i}`);
+    const rows = await this.query<{ matches: number; id: string | null; rank: number }>(
+      `with m as materialized (select s.paper_id, row_number() over () as n from paper_search s where s.tsv @@ ${tsq} and ${visible} limit ${countLimit}),
+            c as (select count(*)::int as n from m),
+            candidates as (
+              select m.paper_id from m where m.n <= greatest(${anyLimit}, case when (select n from c) <= ${windowParam} then ${windowParam} else 0 end)
+              union
+              (select s.paper_id from paper_search s where (select n from c) > ${windowParam} and s.title_tsv @@ ${tsq}
+               order by s.published_at desc limit ${windowParam}))
+       select c.n as matches, r.id, r.rank from c left join lateral (
+         select s.paper_id as id, ts_rank('${RANK_WEIGHTS}', s.tsv, ${tsq}, 1) as rank
+         from candidates join paper_search s on s.paper_id = candidates.paper_id
+         where ${visible}
+         order by rank desc, s.paper_id limit ${limit} offset ${offset}) r on true`,
+      [...values, countTo, window, Math.max(this.ranked.anyMatches, o.offset + o.limit), o.limit, o.offset],
+    );
+    return { matches: rows[0]?.matches ?? 0, rows: rows.filter((r): r is { matches: number; id: string; rank: number } => r.id !== null) };
   }
 
   /** Every match ranked: exact, and cheap while matches are few (or the order is not relevance). */
@@ -160,34 +203,6 @@ export class PostgresSearchIndex implements SearchIndex {
        order by ${ord.by} limit $${base + 1} offset $${base + 2}`,
       [...values, o.limit, o.offset],
     );
-  }
-
-  /**
-   * A broad query (more matches than `window`): ranking all of them would read every matching
-   * tsvector (a common word matches a fifth of a million papers). Title words weigh ten times
-   * abstract words, so the best matches are title matches: rank the `window` newest papers that
-   * match in the title (an index-only walk down paper_search_published), plus a few hundred papers
-   * matching anywhere (the first found) for queries whose words seldom meet in a title. Exact
-   * whenever the title matches number at most `window`; beyond that, older title matches of a very
-   * common word are not ranked. Ranked on paper_search first; papers (hidden, filters) joined for
-   * the top of the list only.
-   */
-  private async rankBroad(tsq: string, where: string, values: unknown[], window: number, o: { limit: number; offset: number }) {
-    const base = values.length;
-    const rows = await this.query<{ id: string; rank: number; candidates: number }>(
-      `select r.paper_id as id, r.rank, r.candidates from (
-         select c.paper_id, ts_rank('${RANK_WEIGHTS}', s.tsv, ${tsq}, 1) as rank, count(*) over ()::int as candidates
-         from ((select s.paper_id from paper_search s where s.title_tsv @@ ${tsq} order by s.published_at desc limit $${base + 1})
-               union (select s.paper_id from paper_search s where s.tsv @@ ${tsq} limit $${base + 2})) c
-         join paper_search s on s.paper_id = c.paper_id
-         order by rank desc, c.paper_id limit $${base + 3}) r
-       join papers p on p.id = r.paper_id
-       where ${where}
-       order by r.rank desc, r.paper_id limit $${base + 4} offset $${base + 5}`,
-      [...values, window, Math.max(this.ranked.anyMatches, o.offset + o.limit), o.offset + o.limit + HIDDEN_MARGIN, o.limit, o.offset],
-    );
-    // How many distinct matches were ranked (all of them unless the page lies past the list).
-    return { rows, candidates: rows[0]?.candidates ?? 0 };
   }
 
   async browse(filters: IndexFilters, o: { limit: number; offset: number; sort: IndexSort; countCap?: number }): Promise<KeywordPage> {
@@ -213,17 +228,19 @@ export class PostgresSearchIndex implements SearchIndex {
       );
       const [major = 0, minor = 0] = (row?.version ?? '0.0').split('.').map(Number);
       this.iterativeScan = major > 0 || minor >= 8;
+      this.pgvector = row?.version ?? null;
       if (row?.ok) return true;
       const { Kysely, PostgresDialect } = await import('kysely');
       const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: this.pool }) });
       const made = await createVectorTable(db).catch(() => false);
+      if (made) this.pgvector = (await this.query<{ v: string | null }>(`select extversion as v from pg_extension where extname = 'vector'`))[0]?.v ?? null;
       if (!made) this.ctx.log.warn('pgvector is not available on this PostgreSQL server: search runs on full text only (docs/deploy.md)');
       return made;
     })();
     return this.vectorsReady;
   }
 
-  /** The HNSW index for one dimension; built once (CONCURRENTLY would not fit in a transaction). */
+  /** The vector index for one dimension (0602); built once (CONCURRENTLY would not fit in a transaction). */
   private ensureHnsw(dims: number): Promise<void> {
     let ready = this.hnswReady.get(dims);
     if (!ready) {
@@ -233,7 +250,7 @@ export class PostgresSearchIndex implements SearchIndex {
           // One process builds it; the others wait for the lock, then find it there.
           await client.query('begin');
           await client.query('select pg_advisory_xact_lock(727275)');
-          await client.query(hnswIndexSql(dims));
+          await client.query(vectorIndexSql(dims, this.pgvector));
           await client.query('commit');
         } catch (err) {
           await client.query('rollback').catch(() => {});
@@ -248,7 +265,12 @@ export class PostgresSearchIndex implements SearchIndex {
     return ready;
   }
 
-  /** `o.candidates` sets how many graph neighbours the HNSW walk keeps (hnsw.ef_search). */
+  /**
+   * The k nearest papers passing the filters. With the graph over the signs (migration 0602),
+   * `o.candidates` papers come from it and are re-ranked by their exact cosine distance; with the
+   * float graph (small models, old pgvector) it answers directly and `o.candidates` is its walk
+   * width (hnsw.ef_search).
+   */
   async vector(vector: Float32Array, model: VectorModel, filters: IndexFilters, k: number, o: { candidates?: number } = {}): Promise<IndexHit[]> {
     if (k <= 0 || !(await this.vectorsAvailable())) return [];
     const dims = vector.length;
@@ -256,36 +278,42 @@ export class PostgresSearchIndex implements SearchIndex {
     const params = new Params();
     const q = params.add(vectorParam(vector));
     const m = params.add(model.name);
-    const w = await this.where(filters, params);
+    // Without filters, hidden papers are dropped through their small index (as in rankWords) rather
+    // than by reading each candidate's papers row.
+    const filtered = selective(filters);
+    const where = filtered ? (await this.where(filters, params)).sql : this.visible('v', filters, params);
+    const from = filtered ? 'search_vectors v join papers p on p.id = v.paper_id' : 'search_vectors v';
     const kp = params.add(k);
     const distance = `v.vec::vector(${dims}) <=> ${q}::vector(${dims})`;
+    const candidates = Math.max(k, Math.round(o.candidates ?? Math.max(RERANKED_CANDIDATES, 4 * k)));
+    const approximate = signGraph(dims, this.pgvector)
+      ? `select c.id, c.vec <=> ${q}::vector(${dims}) as d from (
+           select v.paper_id as id, v.vec::vector(${dims}) as vec from ${from}
+           where v.dims = ${dims} and v.model = ${m} and ${where}
+           order by ${signsOf('v.vec', dims)} <~> binary_quantize(${q}::vector(${dims}))::bit(${dims}) limit ${candidates}) c
+         order by d limit ${kp}`
+      : `select v.paper_id as id, ${distance} as d from ${from}
+         where v.dims = ${dims} and v.model = ${m} and ${where} order by ${distance} limit ${kp}`;
     const client = await this.pool.connect();
     try {
       await client.query('begin');
-      // Filters apply after the graph walk; the iterative scan keeps walking until k rows pass them.
-      // At least k; EF_SEARCH covers both a page of 20 and hybrid's 100-deep list.
-      const ef = Math.round(o.candidates ?? Math.max(EF_SEARCH, k));
-      await client.query(`set local hnsw.ef_search = ${Math.max(k, Math.min(1000, ef))}`);
+      // The walk keeps `candidates` neighbours (up to pgvector's ceiling); filters apply after it, and
+      // the iterative scan walks on until enough rows pass them (or the query asks past the ceiling).
+      await client.query(`set local hnsw.ef_search = ${Math.min(MAX_EF_SEARCH, candidates)}`);
       if (this.iterativeScan) await client.query(`set local hnsw.iterative_scan = relaxed_order`);
-      let rows = (
-        await client.query<{ id: string; d: number }>(
-          `select p.id, ${distance} as d from search_vectors v join papers p on p.id = v.paper_id
-           where v.dims = ${dims} and v.model = ${m} and ${w.sql} order by ${distance} limit ${kp}`,
-          params.values,
-        )
-      ).rows;
-      if (rows.length < k && w.selective) {
+      let rows = (await client.query<{ id: string; d: number }>(approximate, params.values)).rows;
+      if (rows.length < k && filtered) {
         // A narrow filter: rank the filtered papers exactly instead.
         rows = (
           await client.query<{ id: string; d: number }>(
-            `select p.id, v.vec <=> ${q}::vector as d from search_vectors v join papers p on p.id = v.paper_id
-             where v.dims = ${dims} and v.model = ${m} and ${w.sql} order by d limit ${kp}`,
+            `select v.paper_id as id, v.vec <=> ${q}::vector as d from ${from}
+             where v.dims = ${dims} and v.model = ${m} and ${where} order by d limit ${kp}`,
             params.values,
           )
         ).rows;
       }
       await client.query('commit');
-      // relaxed_order may return neighbours slightly out of order: sort them by their exact distance.
+      // relaxed_order may return the float graph's neighbours slightly out of order: sort them by distance.
       return rows.sort((a, b) => a.d - b.d).map((r) => ({ paperId: r.id, score: 1 - r.d }));
     } catch (err) {
       await client.query('rollback').catch(() => {});
