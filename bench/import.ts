@@ -22,6 +22,7 @@ import { openStore } from '../src/store/db.js';
 import { Signer } from '../src/signing.js';
 import { authorKey, githubRepoOf, type PaperInput } from '../src/store/papers.js';
 import { importKaggleFile, kaggleToPaper, readLines } from '../src/ingest/kaggle.js';
+import { BULK_CACHE_KIB } from '../src/store/ingest.js';
 
 function arg(name: string, fallback?: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -111,7 +112,7 @@ if (!flag('no-raw')) {
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
-  raw.pragma('cache_size = -16384'); // the import path's bulk-load cache
+  raw.pragma(`cache_size = -${BULK_CACHE_KIB}`); // the import path's bulk-load cache
   raw.pragma('temp_store = MEMORY');
   const ftsTriggers = raw.prepare(`select name, sql from sqlite_master where type = 'trigger' and tbl_name = 'papers' and sql like '%papers_fts%'`).all() as Array<{ name: string; sql: string }>;
   const insPaper = raw.prepare(

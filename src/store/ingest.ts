@@ -77,7 +77,7 @@ export async function recentProblems(db: Db, limit = 50): Promise<Array<IngestPr
 
 // A bulk load touches each page once; a big page cache buys it little and costs resident memory
 // (64 MiB by default). 16 MiB keeps a million-record import's memory flat at a few percent of speed.
-const BULK_CACHE_KIB = 16_384;
+export const BULK_CACHE_KIB = 16_384;
 
 /** Runs a bulk load (snapshot import, seeding) with a smaller SQLite page cache, restored afterwards. */
 export async function withBulkLoad<T>(store: Store, fn: () => Promise<T>): Promise<T> {
