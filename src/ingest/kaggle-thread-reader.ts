@@ -5,9 +5,10 @@ import { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode } from '../errors.js';
 import type { NormalisedItem, ReadProgress } from './kaggle-read.js';
 import type { ReaderMessage, ReaderThreadData } from './kaggle-thread.js';
+import { unpackItems } from './kaggle-pack.js';
 
 export async function* readKaggleFileInThread(file: string, read: ReadProgress, options: { batch?: number; window?: number } = {}): AsyncGenerator<NormalisedItem> {
-  const data: ReaderThreadData = { file, batch: options.batch ?? 500, batchBytes: 1 << 20, window: options.window ?? 2 };
+  const data: ReaderThreadData = { file, batch: options.batch ?? 500, batchChars: 1 << 20, window: options.window ?? 2 };
   // The thread's live data is one batch; small heap limits keep its garbage (and the process RSS) down.
   const worker = new Worker(new URL('./kaggle-thread.mjs', import.meta.url), {
     workerData: data,
@@ -47,7 +48,7 @@ export async function* readKaggleFileInThread(file: string, read: ReadProgress, 
       Object.assign(read, m.read);
       if ('done' in m) return;
       worker.postMessage(1); // a credit: the thread may read one more batch ahead
-      yield* JSON.parse(m.items) as NormalisedItem[];
+      yield* unpackItems(m.items);
     }
   } finally {
     await worker.terminate();
