@@ -1,5 +1,6 @@
 // The benchmark's SMTP sink, in its own process: accepts every message, keeps nothing, reports the
-// port to its parent and, when asked, how many messages and bytes it accepted.
+// port to its parent and, when asked, how many messages and bytes it accepted and the CPU time it
+// has used (so the benchmark can say which side of the conversation each phase's time went to).
 import { SMTPServer } from 'smtp-server';
 
 let messages = 0;
@@ -22,6 +23,9 @@ server.listen(0, '127.0.0.1', () => {
   process.send?.({ port: typeof addr === 'object' && addr ? addr.port : 0 });
 });
 process.on('message', (m: { type: string }) => {
-  if (m.type === 'count') process.send?.({ messages, bytes });
+  if (m.type === 'count') {
+    const cpu = process.cpuUsage();
+    process.send?.({ messages, bytes, cpuMs: (cpu.user + cpu.system) / 1000 });
+  }
   if (m.type === 'stop') server.close(() => process.exit(0));
 });

@@ -13,7 +13,7 @@
 // The seeded papers stay in --db (default bench/_tmp/digest-bench.db) for later runs; subscribers
 // and the outbox are recreated on every run.
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,7 +54,14 @@ async function profileStop(name: string): Promise<void> {
   profiler.disconnect();
 }
 
-function startSink(): Promise<{ child: ChildProcess; port: number; count(): Promise<{ messages: number; bytes: number }> }> {
+interface SinkCount {
+  messages: number;
+  bytes: number;
+  /** CPU time the sink process has used so far. */
+  cpuMs: number;
+}
+
+function startSink(): Promise<{ child: ChildProcess; port: number; count(): Promise<SinkCount> }> {
   const child = fork(path.join(here, '_smtp-sink.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve) => {
     child.once('message', (m: { port: number }) =>
@@ -65,6 +72,37 @@ function startSink(): Promise<{ child: ChildProcess; port: number; count(): Prom
       }),
     );
   });
+}
+
+// CPU time of this process's threads (Linux /proc; utime + stime in clock ticks of 10 ms), by thread
+// id: the main thread's id is the process id; the busiest other thread of a phase is the SMTP thread,
+// the rest are V8's helpers (GC, compilation).
+type ThreadCpu = Map<number, number>;
+function threadCpuMs(): ThreadCpu {
+  const out: ThreadCpu = new Map();
+  for (const tid of readdirSync('/proc/self/task')) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    out.set(Number(tid), (Number(fields[11]) + Number(fields[12])) * 10);
+  }
+  return out;
+}
+
+/** Where one phase's CPU went, per message: the main thread, the SMTP thread, V8's helper threads, the sink. */
+function cpuLine(messages: number, cpu0: ThreadCpu, cpu1: ThreadCpu, sink0: SinkCount, sink1: SinkCount): string {
+  const per = (ms: number) => `${((ms / Math.max(1, messages)) * 1000).toFixed(0)} µs`;
+  const deltas = [...cpu1].map(([tid, ms]) => [tid, ms - (cpu0.get(tid) ?? 0)] as const);
+  const main = deltas.find(([tid]) => tid === process.pid)?.[1] ?? 0;
+  const others = deltas.filter(([tid]) => tid !== process.pid).map(([, ms]) => ms).sort((a, b) => b - a);
+  const smtp = others[0] ?? 0;
+  const helpers = others.slice(1).reduce((a, b) => a + b, 0);
+  const sinkMs = sink1.cpuMs - sink0.cpuMs;
+  return `CPU per message: main thread ${per(main)}, SMTP thread ${per(smtp)}, V8 helper threads ${per(helpers)}, sink process ${per(sinkMs)}; total ${per(main + smtp + helpers + sinkMs)}`;
 }
 
 let peakRss = 0;
@@ -144,9 +182,11 @@ try {
   peakRss = process.memoryUsage().rss;
   const before = await sink.count();
   await profileStart();
+  const cpuRun0 = threadCpuMs();
   t = Date.now();
   const report = await runDigests(ctx, { period: 'all', force: true, delivery: { transport } });
   const runSeconds = (Date.now() - t) / 1000;
+  const cpuRun1 = threadCpuMs();
   await profileStop('digest-run');
   const after = await sink.count();
   const sent = after.messages - before.messages;
@@ -166,6 +206,7 @@ try {
   const body = Buffer.concat([sample.raw, Buffer.from(Array.from({ length: Math.max(0, Math.round((avgSize - sample.raw.length) / 78)) }, () => `${filler}\r\n`).join(''))]);
   const before2 = await sink.count();
   await profileStart();
+  const cpuBase0 = threadCpuMs();
   t = Date.now();
   let next = 0;
   await Promise.all(
@@ -179,6 +220,7 @@ try {
     }),
   );
   const baseSeconds = (Date.now() - t) / 1000;
+  const cpuBase1 = threadCpuMs();
   await profileStop('pre-rendered');
   const after2 = await sink.count();
   const baseRate = (after2.messages - before2.messages) / baseSeconds;
@@ -188,7 +230,9 @@ try {
     [
       `digest run: ${SUBSCRIBERS} subscribers over ${PAPERS} papers; composed ${report.composed}, empty ${report.empty}; outbox ${JSON.stringify(counts)}`,
       `  whole run (compose + record + render + send): ${sent} digests in ${runSeconds.toFixed(1)} s = ${runRate.toFixed(0)} digests/s, average ${Math.round(avgSize)} bytes, peak RSS ${mb(runPeak)} (main-thread heap ${mb(runPeakParts.heapUsed)} used of ${mb(runPeakParts.heapTotal)}, external ${mb(runPeakParts.external)})`,
+      `    ${cpuLine(sent, cpuRun0, cpuRun1, before, after)}`,
       `  pre-rendered ${Math.round(body.length)}-byte messages, same pool and sink: ${after2.messages - before2.messages} in ${baseSeconds.toFixed(1)} s = ${baseRate.toFixed(0)} messages/s`,
+      `    ${cpuLine(after2.messages - before2.messages, cpuBase0, cpuBase1, before2, after2)}`,
       `  ratio: ${((runRate / baseRate) * 100).toFixed(0)}% (target >= 50%); rate target >= 200/s; RSS target <= 500 MB`,
       '',
     ].join('\n'),
