@@ -72,13 +72,13 @@ export async function deliverOutbox(ctx: AppContext, opts: DeliveryOptions = {})
   const batch = opts.batch ?? transport.lanes.size * 16;
   const report: DeliveryReport = { sent: 0, retry: 0, failed: 0, skipped: 0, abandoned: 0 };
   const paperCache = new Map<string, Paper>();
-  const commit = new TurnBatch((ids: number[]) => commitSentRows(db, ids, workerId, ctx.clock.now().toISOString()));
+  const commit = new TurnBatch((ids: number[]) => commitSentRows(ctx.store, ids, workerId, ctx.clock.now().toISOString()));
   const ledger: Ledger = {
     // A dot goes out only once every message accepted before it is marked sent (PostgreSQL runs the
     // two queries concurrently otherwise), so a crash leaves at most one unmarked copy per connection.
     holds: new TurnBatch(async (ids: number[]) => {
       await commit.settled();
-      return heldOutboxRows(db, ids, workerId);
+      return heldOutboxRows(ctx.store, ids, workerId);
     }),
     commit,
   };
@@ -184,7 +184,7 @@ async function deliverRow(
   }
   await transport.rate.take();
   let dotSent = false;
-  const outcome = await transport.lanes.send({ from: message.from, to: message.to }, message.raw, async () => {
+  const outcome = await transport.lanes.send({ from: message.from, to: message.to }, message.chunks, async () => {
     dotSent = await ledger.holds.ask(row.id);
     return dotSent;
   });

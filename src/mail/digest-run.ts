@@ -84,6 +84,14 @@ async function deliverWhileComposing(ctx: AppContext, options: DeliveryOptions |
 
 async function compose(ctx: AppContext, opts: RunOptions, now: Date, report: RunReport): Promise<void> {
   const sources = newSourceCache();
+  // A run's subscribers share a handful of time zones, so a handful of periods and Message-ID forms.
+  const periods = new Map<string, string>();
+  const periodFor = (s: Subscriber) => {
+    const key = `${s.frequency}|${s.timezone}`;
+    let period = periods.get(key);
+    if (period === undefined) periods.set(key, (period = periodOf(s, now)));
+    return period;
+  };
   for (const frequency of frequencies(opts.period)) {
     const composer = new Composer(ctx, frequency, now, sources);
     let after = 0;
@@ -94,7 +102,7 @@ async function compose(ctx: AppContext, opts: RunOptions, now: Date, report: Run
       report.considered += batch.length;
       const due = batch.filter((s) => opts.force || isDue(s, now));
       report.notDue += batch.length - due.length;
-      const todo = opts.dryRun ? due : await withoutRows(ctx, due, now, report);
+      const todo = opts.dryRun ? due : await withoutRows(ctx, due, periodFor, report);
       const sent = await papersAlreadySent(ctx.store.db, todo.map((s) => s.id));
       const rows: NewOutboxRow[] = [];
       for (const [i, s] of todo.entries()) {
@@ -102,7 +110,7 @@ async function compose(ctx: AppContext, opts: RunOptions, now: Date, report: Run
         // questions and answers) in now and then, so that delivery never waits for a whole batch.
         if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
         const digest = await composer.compose(s, sent.get(s.id) ?? new Set());
-        const period = periodOf(s, now);
+        const period = periodFor(s);
         const messageId = stableMessageId(ctx, 'digest', s.id, period);
         if (!digest.paperIds.length) {
           report.empty++;
@@ -123,11 +131,13 @@ async function compose(ctx: AppContext, opts: RunOptions, now: Date, report: Run
   }
 }
 
-async function withoutRows(ctx: AppContext, due: Subscriber[], now: Date, report: RunReport): Promise<Subscriber[]> {
+async function withoutRows(ctx: AppContext, due: Subscriber[], periodFor: (s: Subscriber) => string, report: RunReport): Promise<Subscriber[]> {
   const byPeriod = new Map<string, Subscriber[]>();
   for (const s of due) {
-    const p = periodOf(s, now);
-    byPeriod.set(p, [...(byPeriod.get(p) ?? []), s]);
+    const p = periodFor(s);
+    const list = byPeriod.get(p);
+    if (list) list.push(s);
+    else byPeriod.set(p, [s]);
   }
   const out: Subscriber[] = [];
   for (const [period, list] of byPeriod) {

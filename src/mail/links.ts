@@ -50,25 +50,45 @@ export function confirmLink(ctx: AppContext, s: Subscriber): string {
   return `${ctx.config.baseUrl}/subscribe/confirm?t=${encodeURIComponent(linkToken(ctx, 'mail-confirm', s))}`;
 }
 
+/** The sender's address, display name and domain: read for every message, worked out once per
+ * configuration (which is frozen). */
+interface Identity {
+  fromAddress: string;
+  fromName: string;
+  mailDomain: string;
+}
+
+const identities = new WeakMap<AppContext['config'], Identity>();
+
+function identity(ctx: AppContext): Identity {
+  let id = identities.get(ctx.config);
+  if (!id) {
+    const from = ctx.config.PAPERBOY_MAIL_FROM;
+    const m = /<([^<>\s]+@[^<>\s]+)>/.exec(from);
+    const name = from.includes('<') ? from.slice(0, from.indexOf('<')).trim().replace(/^"|"$/g, '') : '';
+    let domain: string;
+    try {
+      domain = new URL(ctx.config.baseUrl).hostname || 'localhost';
+    } catch {
+      domain = 'localhost';
+    }
+    id = { fromAddress: (m ? m[1] : from.trim()).replace(/[\r\n]/g, ''), fromName: (name || 'paperboy').replace(/[\r\n]/g, ' '), mailDomain: domain };
+    identities.set(ctx.config, id);
+  }
+  return id;
+}
+
 /** The bare address of PAPERBOY_MAIL_FROM ("paperboy <paperboy@example.org>" -> paperboy@example.org). */
 export function fromAddress(ctx: AppContext): string {
-  const from = ctx.config.PAPERBOY_MAIL_FROM;
-  const m = /<([^<>\s]+@[^<>\s]+)>/.exec(from);
-  return (m ? m[1] : from.trim()).replace(/[\r\n]/g, '');
+  return identity(ctx).fromAddress;
 }
 
 /** The display name of PAPERBOY_MAIL_FROM, defaulting to "paperboy". */
 export function fromName(ctx: AppContext): string {
-  const from = ctx.config.PAPERBOY_MAIL_FROM;
-  const name = from.includes('<') ? from.slice(0, from.indexOf('<')).trim().replace(/^"|"$/g, '') : '';
-  return (name || 'paperboy').replace(/[\r\n]/g, ' ');
+  return identity(ctx).fromName;
 }
 
 /** The instance's domain, for Message-ID and List-Id. */
 export function mailDomain(ctx: AppContext): string {
-  try {
-    return new URL(ctx.config.baseUrl).hostname || 'localhost';
-  } catch {
-    return 'localhost';
-  }
+  return identity(ctx).mailDomain;
 }

@@ -10,11 +10,26 @@ import DKIM from 'nodemailer/lib/dkim';
 import type { AppContext } from '../context.js';
 import { fromAddress, fromName, mailDomain, type MailLinks } from './links.js';
 import { oneLine, type RenderedMail } from './templates.js';
+import { base64Body, type BodyPiece } from './base64-body.js';
 
 export interface BuiltMessage {
   from: string;
   to: string;
-  raw: Buffer;
+  /** The message's bytes in the pieces it was assembled from (the SMTP pool copies them once, into
+   * the block its thread reads), and joined, computed when read. */
+  chunks: Buffer[];
+  readonly raw: Buffer;
+}
+
+function built(from: string, to: string, chunks: Buffer[]): BuiltMessage {
+  return {
+    from,
+    to,
+    chunks,
+    get raw() {
+      return Buffer.concat(chunks);
+    },
+  };
 }
 
 export interface MessageOptions {
@@ -28,8 +43,19 @@ export interface MessageOptions {
 
 /** A Message-ID for an outbox row: stable across retries, on the instance's domain. */
 export function stableMessageId(ctx: AppContext, kind: string, subscriberId: number, period: string): string {
-  const slug = period.replace(/[^A-Za-z0-9.-]+/g, '-');
-  return `<${kind}.${subscriberId}.${slug}@${mailDomain(ctx)}>`;
+  return `<${kind}.${subscriberId}.${periodSlug(period)}@${mailDomain(ctx)}>`;
+}
+
+const slugs = new Map<string, string>();
+
+/** daily:2026-11-27 -> daily-2026-11-27 (kept: a digest run asks for a handful of periods thousands of times). */
+function periodSlug(period: string): string {
+  let slug = slugs.get(period);
+  if (slug === undefined) {
+    if (slugs.size > 1000) slugs.clear();
+    slugs.set(period, (slug = period.replace(/[^A-Za-z0-9.-]+/g, '-')));
+  }
+  return slug;
 }
 
 let dkimSigner: { key: string; signer: DKIM | null } | undefined;
@@ -69,18 +95,19 @@ export async function buildMessage(ctx: AppContext, o: MessageOptions): Promise<
     lines.push('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
   }
   lines.push(`Content-Type: multipart/alternative; boundary="${boundary}"`, '', '');
-  const pieces = [Buffer.from(lines.join('\r\n'), 'utf8'), part(boundary, 'text/plain', o.mail.bytes?.text ?? o.mail.text)];
-  if (o.mail.bytes?.html.length || o.mail.html) pieces.push(part(boundary, 'text/html', o.mail.bytes?.html ?? o.mail.html));
+  const pieces = [Buffer.from(lines.join('\r\n'), 'utf8'), ...part(boundary, 'text/plain', o.mail.pieces?.text ?? [utf8(o.mail.text)])];
+  const html = o.mail.pieces?.html ?? (o.mail.html ? [utf8(o.mail.html)] : []);
+  if (html.length) pieces.push(...part(boundary, 'text/html', html));
   pieces.push(Buffer.from(`--${boundary}--\r\n`, 'latin1'));
-  let raw: Buffer = Buffer.concat(pieces);
   const dkim = dkimFor(ctx);
-  if (dkim) raw = await streamToBuffer(dkim.sign(raw));
-  return { from, to: o.to, raw };
+  if (dkim) return built(from, o.to, [await streamToBuffer(dkim.sign(Buffer.concat(pieces)))]);
+  return built(from, o.to, pieces);
 }
 
 // The message is written directly rather than through nodemailer's MailComposer: a digest run
 // builds one message per subscriber, and the composer's stream pipeline cost more than composing
-// and sending together. Bodies are base64 (native, fast, 7-bit safe); headers are encoded words.
+// and sending together. Bodies are base64 (7-bit safe), assembled from pieces whose encoding is
+// kept (base64-body.ts); headers are encoded words.
 
 function header(name: string, value: string): string {
   return foldLines(`${name}: ${value}`, 76);
@@ -91,13 +118,11 @@ function encodeText(value: string): string {
   return isPlainText(value) ? value : encodeWords(value, 'Q', 52);
 }
 
-/** One MIME part: its headers, then the content in base64 lines of 76 characters (RFC 2045). */
-function part(boundary: string, type: string, content: string | Buffer): Buffer {
-  const all = (typeof content === 'string' ? Buffer.from(content, 'utf8') : content).toString('base64');
-  const lines: string[] = [`--${boundary}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n`];
-  for (let i = 0; i < all.length; i += 76) lines.push(all.slice(i, i + 76));
-  lines.push('');
-  return Buffer.from(lines.join('\r\n'), 'latin1');
+const utf8 = (text: string) => Buffer.from(text, 'utf8');
+
+/** One MIME part: its headers, then the content in base64 lines of at most 76 characters (RFC 2045). */
+function part(boundary: string, type: string, content: BodyPiece[]): Buffer[] {
+  return [Buffer.from(`--${boundary}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n`, 'latin1'), ...base64Body(content)];
 }
 
 function rfc2822Date(d: Date): string {

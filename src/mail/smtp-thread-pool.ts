@@ -3,7 +3,8 @@
 // rendering. The thread starts at the first send and keeps the process alive only while a send is
 // in flight. Each message is copied into a block of shared memory that the thread reads in place
 // (posting a 50 kB message costs ~60 µs of serialising; sharing a block costs a memcpy); a block is
-// reused once the thread has reported its message's outcome. The caller's buffer stays its own.
+// reused once the thread has reported its message's outcome. The caller's buffers stay its own: a
+// message given in pieces is assembled in the block, without another copy of the whole.
 import { Worker } from 'node:worker_threads';
 import type { SendOutcome, SmtpTarget } from './smtp-lanes.js';
 import type { FromSmtpThread, SmtpThreadData, ToSmtpThread } from './smtp-thread.js';
@@ -12,7 +13,7 @@ import { BatchedPoster } from './batched-poster.js';
 /** What delivery needs of an SMTP pool (SmtpLanes in this thread, or SmtpThreadPool). */
 export interface SmtpPool {
   readonly size: number;
-  send(envelope: { from: string; to: string }, raw: Buffer, beforeEnd?: () => Promise<boolean>): Promise<SendOutcome>;
+  send(envelope: { from: string; to: string }, message: Buffer | readonly Buffer[], beforeEnd?: () => Promise<boolean>): Promise<SendOutcome>;
   close(): void;
 }
 
@@ -38,16 +39,24 @@ export class SmtpThreadPool implements SmtpPool {
     readonly size: number,
   ) {}
 
-  send(envelope: { from: string; to: string }, raw: Buffer, beforeEnd?: () => Promise<boolean>): Promise<SendOutcome> {
+  send(envelope: { from: string; to: string }, message: Buffer | readonly Buffer[], beforeEnd?: () => Promise<boolean>): Promise<SendOutcome> {
     if (this.closed) return Promise.reject(new Error('SMTP pool is closed'));
     const worker = this.thread();
     const id = this.nextId++;
-    const block = this.block(raw.length);
-    raw.copy(new Uint8Array(block));
+    const chunks = Buffer.isBuffer(message) ? [message] : message;
+    let length = 0;
+    for (const c of chunks) length += c.length;
+    const block = this.block(length);
+    const into = new Uint8Array(block);
+    let at = 0;
+    for (const c of chunks) {
+      into.set(c, at);
+      at += c.length;
+    }
     return new Promise<SendOutcome>((resolve) => {
       this.inFlight.set(id, { resolve, beforeEnd, block });
       if (this.inFlight.size === 1) worker.ref();
-      this.poster!.post({ type: 'send', id, envelope, block, length: raw.length, gated: !!beforeEnd });
+      this.poster!.post({ type: 'send', id, envelope, block, length, gated: !!beforeEnd });
     });
   }
 

@@ -2,8 +2,9 @@
 // content. Mail-client HTML: table layout, inline CSS, no scripts, no remote fonts or images, fluid
 // up to 600 px so it reads at 375 px, and a color-scheme/dark media block for dark mode. Every value
 // goes through the escaping `html` template; titles have their LaTeX turned into readable text.
-import { html, raw, safeUrl, type SafeHtml } from '../web/views/html.js';
+import { escapeHtml, html, raw, safeUrl, type SafeHtml } from '../web/views/html.js';
 import { latexToText } from '../text/latex.js';
+import { EncodedPiece, joinPieces, type BodyPiece } from './base64-body.js';
 import type { Paper } from '../store/papers.js';
 import type { DigestSection } from './compose.js';
 import type { MailLinks } from './links.js';
@@ -12,9 +13,10 @@ export interface RenderedMail {
   subject: string;
   text: string;
   html: string;
-  /** The two parts already encoded as UTF-8 (digests, assembled from cached pieces); when present,
-   * the message is built from these and `text`/`html` are decoded from them only if read. */
-  bytes?: { text: Buffer; html: Buffer };
+  /** The two parts as pieces of UTF-8 (digests: mostly cached pieces whose base64 is kept, see
+   * base64-body.ts); when present, the message is built from these and `text`/`html` are decoded
+   * from them only if read. */
+  pieces?: { text: BodyPiece[]; html: BodyPiece[] };
 }
 
 const sectionTitle: Record<DigestSection['kind'], (label: string) => string> = {
@@ -40,7 +42,7 @@ function summary(abstract: string, max = 220): string {
   return text.length > max ? `${text.slice(0, text.lastIndexOf(' ', max) > 100 ? text.lastIndexOf(' ', max) : max)}…` : text;
 }
 
-function frame(o: { title: string; preheader: string; body: SafeHtml; footer: SafeHtml }): string {
+function frame(o: { title: string | SafeHtml; preheader: string | SafeHtml; body: SafeHtml; footer: SafeHtml }): string {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark"><meta name="supported-color-schemes" content="light dark">
@@ -78,14 +80,14 @@ function footerText(why: string, links: MailLinks): string {
 interface PaperFragments {
   title: string;
   /** The paper's table row, UTF-8. */
-  html: Buffer;
+  html: EncodedPiece;
   /** The paper's lines in the text part, UTF-8, each ending in a newline. */
-  text: Buffer;
+  text: EncodedPiece;
 }
 
 // A paper looks the same in every subscriber's digest, so its HTML and text are rendered and
-// encoded once per version: LaTeX conversion, escaping and UTF-8 encoding of the papers otherwise
-// dominate the cost of a digest, which is mostly papers.
+// encoded (UTF-8, then base64) once per version: LaTeX conversion, escaping and encoding of the
+// papers otherwise dominate the cost of a digest, which is mostly papers.
 const fragmentCache = new Map<string, PaperFragments>();
 
 function fragments(baseUrl: string, p: Paper): PaperFragments {
@@ -99,12 +101,12 @@ function fragments(baseUrl: string, p: Paper): PaperFragments {
   const authors = authorsLine(p.authors);
   f = {
     title,
-    html: utf8(html`<tr><td style="padding:8px 0 12px 0;border-bottom:1px solid #eaeef2;">
+    html: piece(html`<tr><td style="padding:8px 0 12px 0;border-bottom:1px solid #eaeef2;">
 <a class="pb-link" href="${safeUrl(url)}" style="color:#0969da;font-weight:600;font-size:16px;text-decoration:none;">${title}</a>
 <div class="pb-muted" style="color:#57606a;font-size:13px;margin-top:2px;">${authors}${p.upvotes ? html` · ▲ ${p.upvotes}` : ''}</div>
 <div style="font-size:14px;margin-top:4px;">${abstract}</div>
 </td></tr>`.value),
-    text: utf8([`* ${oneLine(title, 500)}`, `  ${oneLine(authors, 300)}${p.upvotes ? ` · ${p.upvotes} upvotes` : ''}`, `  ${oneLine(abstract, 400)}`, `  ${url}`, '', ''].join('\n')),
+    text: piece([`* ${oneLine(title, 500)}`, `  ${oneLine(authors, 300)}${p.upvotes ? ` · ${p.upvotes} upvotes` : ''}`, `  ${oneLine(abstract, 400)}`, `  ${url}`, '', ''].join('\n')),
   };
   fragmentCache.set(key, f);
   return f;
@@ -121,9 +123,54 @@ export interface DigestView {
 }
 
 const utf8 = (text: string) => Buffer.from(text, 'utf8');
+const piece = (text: string) => new EncodedPiece(utf8(text));
 
-/** Where the sections go in a digest's frame: markup no escaped value can contain (its '<' would be &lt;). */
+// Where a digest's own values go in its frame: markup no escaped value can contain (its '<' would be &lt;).
+const TITLE = '<pb-title/>';
+const PREHEADER = '<pb-preheader/>';
+const PERIOD = '<pb-period/>';
 const SECTIONS = '<pb-sections/>';
+const FOOTER = '<pb-footer/>';
+
+/** The digest frame between its values, rendered and encoded once: [before title, ..., after footer]. */
+let digestFrame: EncodedPiece[] | undefined;
+
+function frameBetweenValues(): EncodedPiece[] {
+  if (digestFrame) return digestFrame;
+  const shell = frame({
+    title: raw(TITLE),
+    preheader: raw(PREHEADER),
+    body: html`<tr><td style="padding-bottom:8px;"><h1 style="margin:0;font-size:22px;line-height:1.3;">Your papers for ${raw(PERIOD)}</h1></td></tr>
+${raw(SECTIONS)}`,
+    footer: raw(FOOTER),
+  });
+  const between: string[] = [];
+  let from = 0;
+  for (const marker of [TITLE, PREHEADER, PERIOD, SECTIONS, FOOTER]) {
+    const at = shell.indexOf(marker, from);
+    between.push(shell.slice(from, at));
+    from = at + marker.length;
+  }
+  between.push(shell.slice(from));
+  return (digestFrame = between.map(piece));
+}
+
+// Section headings recur across subscribers (the same topics, categories and authors).
+const headingCache = new Map<string, { html: EncodedPiece; text: EncodedPiece }>();
+
+function heading(title: string): { html: EncodedPiece; text: EncodedPiece } {
+  let h = headingCache.get(title);
+  if (!h) {
+    if (headingCache.size >= 5_000) headingCache.clear();
+    const line = oneLine(title, 300);
+    h = {
+      html: piece(html`<tr><td style="padding-top:20px;"><h2 style="margin:0 0 8px 0;font-size:17px;text-transform:none;">${title}</h2></td></tr>\n`.value),
+      text: piece(`${line}\n${'='.repeat(Math.min(60, line.length))}\n\n`),
+    };
+    headingCache.set(title, h);
+  }
+  return h;
+}
 
 export function renderDigest(v: DigestView): RenderedMail {
   const sections = v.sections
@@ -133,38 +180,39 @@ export function renderDigest(v: DigestView): RenderedMail {
   const first = sections[0]?.papers[0];
   const subject = oneLine(`${v.siteName} digest, ${v.periodLabel}: ${first ? fragments(v.baseUrl, first).title : ''}${count > 1 ? ` and ${count - 1} more` : ''}`);
 
-  // The frame, heading and footer are this subscriber's; the papers between them are cached pieces.
-  const shell = frame({
-    title: subject,
-    preheader: `${count} paper${count === 1 ? '' : 's'} for ${v.periodLabel}`,
-    body: html`<tr><td style="padding-bottom:8px;"><h1 style="margin:0;font-size:22px;line-height:1.3;">Your papers for ${v.periodLabel}</h1></td></tr>
-${raw(SECTIONS)}`,
-    footer: footerHtml(v.why, v.links),
-  });
-  const at = shell.indexOf(SECTIONS);
-  const htmlPieces: Buffer[] = [utf8(shell.slice(0, at))];
-  const textPieces: Buffer[] = [utf8(`Your papers for ${v.periodLabel}\n\n`)];
+  // The frame, section headings and papers are cached pieces; the subscriber's own values go between.
+  const [beforeTitle, beforePreheader, beforePeriod, beforeSections, beforeFooter, end] = frameBetweenValues();
+  const htmlPieces: BodyPiece[] = [
+    beforeTitle,
+    utf8(escapeHtml(subject)),
+    beforePreheader,
+    utf8(escapeHtml(`${count} paper${count === 1 ? '' : 's'} for ${v.periodLabel}`)),
+    beforePeriod,
+    utf8(escapeHtml(v.periodLabel)),
+    beforeSections,
+  ];
+  const textPieces: BodyPiece[] = [utf8(`Your papers for ${v.periodLabel}\n\n`)];
   for (const s of sections) {
-    const title = sectionTitle[s.kind](s.label);
-    htmlPieces.push(utf8(html`<tr><td style="padding-top:20px;"><h2 style="margin:0 0 8px 0;font-size:17px;text-transform:none;">${title}</h2></td></tr>\n`.value));
-    textPieces.push(utf8(`${oneLine(title, 300)}\n${'='.repeat(Math.min(60, oneLine(title, 300).length))}\n\n`));
+    const h = heading(sectionTitle[s.kind](s.label));
+    htmlPieces.push(h.html);
+    textPieces.push(h.text);
     for (const p of s.papers) {
       const f = fragments(v.baseUrl, p);
       htmlPieces.push(f.html);
       textPieces.push(f.text);
     }
   }
-  htmlPieces.push(utf8(shell.slice(at + SECTIONS.length)));
+  htmlPieces.push(beforeFooter, utf8(footerHtml(v.why, v.links).value), end);
   textPieces.push(utf8(footerText(v.why, v.links)));
-  const bytes = { html: Buffer.concat(htmlPieces), text: Buffer.concat(textPieces) };
+  const pieces = { html: htmlPieces, text: textPieces };
   return {
     subject,
-    bytes,
+    pieces,
     get html() {
-      return bytes.html.toString('utf8');
+      return joinPieces(pieces.html).toString('utf8');
     },
     get text() {
-      return bytes.text.toString('utf8');
+      return joinPieces(pieces.text).toString('utf8');
     },
   };
 }

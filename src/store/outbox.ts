@@ -7,9 +7,10 @@
 // Claims follow src/store/jobs.ts: SQLite has one writer, so a claim is one UPDATE ... RETURNING;
 // PostgreSQL selects with FOR UPDATE SKIP LOCKED so that many workers never take the same row.
 import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
+import type SqliteDatabase from 'better-sqlite3';
 import type { Database } from './schema.js';
 import type { OutboxTable } from './tables/mail.js';
-import { dialectOf } from './db.js';
+import { dialectOf, type Store } from './db.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -162,20 +163,51 @@ export async function claimOutbox(db: Kysely<Database>, workerId: string, now: s
   return rows.map(fromRow).sort((a, b) => a.id - b.id);
 }
 
+// The two queries of the delivery ledger run once per event-loop turn of a digest run (about one
+// for every two or three messages). On SQLite, Kysely compiling them and SQLite preparing them anew
+// each time cost more than running them, so they are prepared once per connection and number of ids
+// (at most the messages in flight). They run on the connection directly, which is safe because a
+// better-sqlite3 statement runs to its end at once; only when another caller's transaction is open
+// on the connection do they go through Kysely, which waits for it to finish.
+const ledgerStatements = new WeakMap<SqliteDatabase.Database, Map<string, SqliteDatabase.Statement>>();
+
+function ledgerStatement(store: Pick<Store, 'sqlite'>, query: 'held' | 'commit', count: number): SqliteDatabase.Statement | undefined {
+  const sqlite = store.sqlite;
+  if (!sqlite || sqlite.inTransaction || count > 64) return undefined;
+  let statements = ledgerStatements.get(sqlite);
+  if (!statements) ledgerStatements.set(sqlite, (statements = new Map()));
+  const key = `${query}:${count}`;
+  let statement = statements.get(key);
+  if (!statement) {
+    const ids = Array.from({ length: count }, () => '?').join(', ');
+    statement = sqlite.prepare(
+      query === 'held'
+        ? `select id from outbox where id in (${ids}) and status = 'sending' and locked_by = ?`
+        : `update outbox set status = 'sent', sent_at = ?, lease_until = null, last_error = null where id in (${ids}) and status = 'sending' and locked_by = ? returning id`,
+    );
+    statements.set(key, statement.pluck());
+  }
+  return statement;
+}
+
 /** Which of these rows this worker still holds: checked before the end-of-data dot, so a worker
  * whose lease was taken over abandons the transmission instead of delivering a second copy. One
  * query serves every connection that reaches its dot in the same event-loop turn. */
-export async function heldOutboxRows(db: Db, ids: number[], workerId: string): Promise<Set<number>> {
+export async function heldOutboxRows(store: Pick<Store, 'db' | 'sqlite'>, ids: number[], workerId: string): Promise<Set<number>> {
   if (!ids.length) return new Set();
-  const rows = await db.selectFrom('outbox').select('id').where('id', 'in', ids).where('status', '=', 'sending').where('locked_by', '=', workerId).execute();
+  const prepared = ledgerStatement(store, 'held', ids.length);
+  if (prepared) return new Set((prepared.all(...ids, workerId) as Array<number | bigint>).map(Number));
+  const rows = await store.db.selectFrom('outbox').select('id').where('id', 'in', ids).where('status', '=', 'sending').where('locked_by', '=', workerId).execute();
   return new Set(rows.map((r) => Number(r.id)));
 }
 
 /** Marks claimed rows sent once the SMTP server accepted them (only those this worker still holds);
  * returns the ids it marked. The rows accepted in one event-loop turn share one UPDATE. */
-export async function commitSentRows(db: Db, ids: number[], workerId: string, now: string): Promise<Set<number>> {
+export async function commitSentRows(store: Pick<Store, 'db' | 'sqlite'>, ids: number[], workerId: string, now: string): Promise<Set<number>> {
   if (!ids.length) return new Set();
-  const rows = await db
+  const prepared = ledgerStatement(store, 'commit', ids.length);
+  if (prepared) return new Set((prepared.all(now, ...ids, workerId) as Array<number | bigint>).map(Number));
+  const rows = await store.db
     .updateTable('outbox')
     .set({ status: 'sent', sent_at: now, lease_until: null, last_error: null })
     .where('id', 'in', ids)
