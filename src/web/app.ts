@@ -6,8 +6,10 @@ import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
+import { registerHotPages } from './hot-pages.js';
 import { registerSession } from './session.js';
 import { renderError } from './error-page.js';
+import { HTML_SECURITY_HEADERS, SECURITY_HEADERS } from './security-headers.js';
 import { registerMetrics } from './metrics.js';
 import webRoutes from './routes.js';
 import apiRoutes from '../api/routes.js';
@@ -15,9 +17,6 @@ import feedRoutes from '../feeds/routes.js';
 import mailRoutes from '../mail/routes.js';
 import searchRoutes from '../search/routes.js';
 import trendingRoutes from '../rank/routes.js';
-
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
 export type DomainRoutes = (app: FastifyInstance, ctx: AppContext) => Promise<void> | void;
 
@@ -43,17 +42,14 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     },
   });
 
+  const metrics = registerMetrics(app);
+  registerHotPages(app, ctx, () => metrics.earlyAnswers.inc());
+
   // Synchronous hooks (done callbacks): these run on every response, and a promise per hook shows
   // up in the web benchmark.
   app.addHook('onSend', (request, reply, payload, done) => {
-    reply.header('X-Content-Type-Options', 'nosniff');
-    reply.header('Referrer-Policy', 'strict-origin-when-cross-origin');
-    reply.header('X-Frame-Options', 'DENY');
     const type = reply.getHeader('content-type');
-    if (typeof type === 'string' && type.startsWith('text/html')) {
-      // No inline scripts: every script is a file under /assets. KaTeX output needs inline styles.
-      reply.header('Content-Security-Policy', CSP);
-    }
+    reply.headers(typeof type === 'string' && type.startsWith('text/html') ? HTML_SECURITY_HEADERS : SECURITY_HEADERS);
     done(null, payload);
   });
 
@@ -70,7 +66,6 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) => renderError(ctx, new AppError('not_found', 'There is no page at this address.'), request, reply));
 
   app.get('/healthz', async () => ({ ok: true }));
-  registerMetrics(app);
 
   const domains: DomainRoutes[] = [webRoutes, apiRoutes, feedRoutes, mailRoutes, searchRoutes, trendingRoutes];
   for (const routes of domains) await routes(app, ctx);

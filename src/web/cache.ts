@@ -14,12 +14,21 @@ import { SplicedGzip } from './spliced-gzip.js';
 
 const gzipAsync = promisify(gzip);
 /** Below this a response is sent as it is: compressing saves less than it costs. */
-const COMPRESS_MIN_BYTES = 1024;
+export const COMPRESS_MIN_BYTES = 1024;
 
 /** Rendered in place of the CSRF token in cached pages; replaced per request. */
 export const CSRF_SLOT = '__pb_csrf_slot__';
 
-interface Entry {
+/** A page whose address alone names its cache entry, so that hot-pages.ts may answer it early. */
+export interface HotPage {
+  /** Runs for every page sent by the fast path, as the route handler would have (a page view, say). */
+  onHit?: (request: FastifyRequest) => void;
+}
+
+// Addresses differ by query string too; the bound keeps odd query strings from growing the map.
+const MAX_ADDRESSES = 5_000;
+
+export interface Entry {
   version: string;
   at: number;
   parts: Buffer[]; // the page split at CSRF_SLOT, encoded once (encoding 80 kB per request costs more than the rest)
@@ -37,6 +46,7 @@ const VERSION_REUSE_MS = 250;
 
 export class PageCache {
   private readonly entries = new Map<string, Entry>();
+  private readonly addresses = new Map<string, { key: string; page: HotPage }>();
   private version: { value: string; at: number; local: number } | null = null;
 
   private async currentVersion(ctx: AppContext): Promise<string> {
@@ -52,6 +62,19 @@ export class PageCache {
     private readonly max = 1000,
     private readonly ttlMs = 60_000,
   ) {}
+
+  /**
+   * The entry for `key` if it is known, without waiting, to be current: the content version was read
+   * less than VERSION_REUSE_MS ago with no local change since, and the entry is of that version and
+   * within its TTL. Otherwise undefined (the caller takes the normal path, which renews both).
+   */
+  peek(key: string): Entry | undefined {
+    const now = Date.now();
+    const v = this.version;
+    if (!v || v.local !== localChangeCount() || now - v.at >= VERSION_REUSE_MS) return undefined;
+    const hit = this.entries.get(key);
+    return hit && hit.version === v.value && now - hit.at < this.ttlMs ? hit : undefined;
+  }
 
   async get(ctx: AppContext, key: string, render: () => Promise<{ body: string; status?: number }>): Promise<Entry> {
     const version = await this.currentVersion(ctx);
@@ -69,6 +92,19 @@ export class PageCache {
 
   clear(): void {
     this.entries.clear();
+    this.addresses.clear();
+  }
+
+  /** Notes that anonymous GETs of `url` are served from `key`. */
+  rememberAddress(url: string, key: string, page: HotPage): void {
+    const known = this.addresses.get(url);
+    if (known?.key === key) return;
+    if (!known && this.addresses.size >= MAX_ADDRESSES) this.addresses.delete(this.addresses.keys().next().value as string);
+    this.addresses.set(url, { key, page });
+  }
+
+  addressed(url: string): { key: string; page: HotPage } | undefined {
+    return this.addresses.get(url);
   }
 }
 
@@ -79,6 +115,32 @@ export function pageCache(ctx: AppContext): PageCache {
   return c;
 }
 
+/** A cached page's bytes for one browser: its CSRF token in the slots, gzipped when it takes gzip. */
+export function cachedBody(entry: Entry, token: string, takesGzip: boolean): { body: Buffer; gzipped: boolean } {
+  const value = Buffer.from(token);
+  if (takesGzip && entry.bytes >= COMPRESS_MIN_BYTES) {
+    if (entry.gzip === undefined || (entry.gzip && entry.gzip.slotLength !== value.length)) entry.gzip = SplicedGzip.build(entry.parts, value.length);
+    if (entry.gzip) return { body: entry.gzip.render(value), gzipped: true };
+  }
+  if (entry.parts.length === 1) return { body: entry.parts[0], gzipped: false };
+  const pieces: Buffer[] = [entry.parts[0]];
+  for (let i = 1; i < entry.parts.length; i++) pieces.push(value, entry.parts[i]);
+  return { body: Buffer.concat(pieces), gzipped: false };
+}
+
+/**
+ * The validator and caching headers of a page. Each coding is its own representation with its own
+ * validator (RFC 9110 8.8.3). Pages carry the browser's CSRF token and may show who is signed in:
+ * private, always revalidated.
+ */
+export function pageHeaders(hash: string, csrfToken: string, gzipped: boolean): Record<string, string> {
+  return {
+    etag: `W/"${hash}-${csrfToken.slice(0, 10)}${gzipped ? '-gz' : ''}"`,
+    'cache-control': 'private, no-cache',
+    vary: 'Cookie, Accept-Encoding',
+  };
+}
+
 /**
  * Sends HTML with an ETag (answering 304 when it matches) and revalidation headers, gzipped when the
  * browser takes it. `gzipped` is a body already compressed (a cached page).
@@ -86,13 +148,9 @@ export function pageCache(ctx: AppContext): PageCache {
 export async function sendHtml(request: FastifyRequest, reply: FastifyReply, body: string | Buffer, hash?: string, status = 200, gzipped = false) {
   const compress = !gzipped && acceptsGzip(request.headers['accept-encoding']) && Buffer.byteLength(body) >= COMPRESS_MIN_BYTES;
   const encoded = gzipped || compress;
-  // Each coding is its own representation with its own validator (RFC 9110 8.8.3).
-  const tag = `W/"${hash ?? createHash('sha1').update(body).digest('base64url').slice(0, 16)}-${request.csrfToken.slice(0, 10)}${encoded ? '-gz' : ''}"`;
-  reply.header('ETag', tag);
-  // Pages carry the browser's CSRF token and may show who is signed in: private, always revalidated.
-  reply.header('Cache-Control', 'private, no-cache');
-  reply.header('Vary', 'Cookie, Accept-Encoding');
-  if (status === 200 && request.headers['if-none-match'] === tag) return reply.status(304).send();
+  const headers = pageHeaders(hash ?? createHash('sha1').update(body).digest('base64url').slice(0, 16), request.csrfToken, encoded);
+  reply.headers(headers);
+  if (status === 200 && request.headers['if-none-match'] === headers.etag) return reply.status(304).send();
   reply.status(status).type('text/html; charset=utf-8');
   if (!encoded) return reply.send(body);
   return reply.header('Content-Encoding', 'gzip').send(gzipped ? body : await gzipAsync(body, { level: 5 }));
@@ -108,22 +166,16 @@ export async function servePage(
   reply: FastifyReply,
   key: string,
   render: (csrf: string) => Promise<{ body: string; status?: number }>,
+  hot?: HotPage,
 ) {
   if (request.viewer) {
     const { body, status } = await render(request.csrfToken);
     return sendHtml(request, reply, body, undefined, status ?? 200);
   }
-  const entry = await pageCache(ctx).get(ctx, key, () => render(CSRF_SLOT));
-  const token = Buffer.from(request.csrfToken);
-  if (entry.bytes >= COMPRESS_MIN_BYTES && acceptsGzip(request.headers['accept-encoding'])) {
-    if (entry.gzip === undefined || (entry.gzip && entry.gzip.slotLength !== token.length)) entry.gzip = SplicedGzip.build(entry.parts, token.length);
-    if (entry.gzip) return sendHtml(request, reply, entry.gzip.render(token), entry.hash, entry.status, true);
-  }
-  let body = entry.parts[0];
-  if (entry.parts.length > 1) {
-    const pieces: Buffer[] = [entry.parts[0]];
-    for (let i = 1; i < entry.parts.length; i++) pieces.push(token, entry.parts[i]);
-    body = Buffer.concat(pieces);
-  }
-  return sendHtml(request, reply, body, entry.hash, entry.status);
+  const cache = pageCache(ctx);
+  const entry = await cache.get(ctx, key, () => render(CSRF_SLOT));
+  // The next anonymous GET of this address may be answered from the cache before the handler runs.
+  if (hot && request.method === 'GET') cache.rememberAddress(request.url, key, hot);
+  const { body, gzipped } = cachedBody(entry, request.csrfToken, acceptsGzip(request.headers['accept-encoding']));
+  return sendHtml(request, reply, body, entry.hash, entry.status, gzipped);
 }

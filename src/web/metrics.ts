@@ -1,12 +1,12 @@
 // Prometheus metrics at /metrics: process defaults plus request counts and durations by route.
 // Answered only to loopback clients: scrape it locally or through the reverse proxy's own rules.
 import type { FastifyInstance } from 'fastify';
-import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { AppError } from '../errors.js';
 
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 
-export function registerMetrics(app: FastifyInstance): void {
+export function registerMetrics(app: FastifyInstance): { earlyAnswers: Counter } {
   // One registry per app, so that tests building many apps in one process do not collide.
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'paperboy_' });
@@ -15,6 +15,12 @@ export function registerMetrics(app: FastifyInstance): void {
     help: 'HTTP request duration by route pattern, method and status class',
     labelNames: ['route', 'method', 'status'] as const,
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+    registers: [registry],
+  });
+
+  const earlyAnswers = new Counter({
+    name: 'paperboy_page_cache_early_answers_total',
+    help: 'Anonymous page views answered from the page cache before routing (see web/hot-pages.ts)',
     registers: [registry],
   });
 
@@ -29,4 +35,5 @@ export function registerMetrics(app: FastifyInstance): void {
     if (!LOOPBACK.test(request.ip)) throw new AppError('not_found', 'There is no page at this address.');
     return reply.type(registry.contentType).send(await registry.metrics());
   });
+  return { earlyAnswers };
 }

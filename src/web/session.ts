@@ -39,7 +39,7 @@ export function cookieOptions(ctx: AppContext, maxAgeSeconds?: number) {
 // A browser's CSRF token is an HMAC of its nonce; returning browsers hit this small cache instead of
 // computing it on every page view.
 const csrfCache = new WeakMap<AppContext, Map<string, string>>();
-function csrfFor(ctx: AppContext, nonce: string): string {
+export function csrfFor(ctx: AppContext, nonce: string): string {
   let cache = csrfCache.get(ctx);
   if (!cache) csrfCache.set(ctx, (cache = new Map()));
   let token = cache.get(nonce);
@@ -51,6 +51,9 @@ function csrfFor(ctx: AppContext, nonce: string): string {
   return token;
 }
 
+/** A nonce cookie worth keeping; any other value is replaced by a fresh one. */
+export const validNonce = (nonce: string | undefined): nonce is string => nonce !== undefined && nonce.length >= 16 && nonce.length <= 100;
+
 export function registerSession(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest('viewer', null);
   app.decorateRequest('csrfToken', '');
@@ -58,7 +61,7 @@ export function registerSession(app: FastifyInstance, ctx: AppContext): void {
   app.addHook('preHandler', async (request, reply) => {
     // A per-browser nonce cookie anchors the CSRF token, so anonymous forms (subscribe) are covered too.
     let nonce = request.cookies[NONCE_COOKIE];
-    if (!nonce || nonce.length < 16 || nonce.length > 100) {
+    if (!validNonce(nonce)) {
       nonce = randomToken(18);
       reply.setCookie(NONCE_COOKIE, nonce, cookieOptions(ctx, 365 * 86400));
     }

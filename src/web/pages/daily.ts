@@ -133,7 +133,7 @@ ${papers.map((p) =>
           section: 'daily',
         }),
       };
-    });
+    }, {});
   };
 }
 

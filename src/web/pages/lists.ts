@@ -56,7 +56,7 @@ ${pager(base, page, rows.length > PER_PAGE)}
           head: html`<link rel="alternate" type="application/rss+xml" title="Papers by ${shown}" href="/feeds/author/${encodeURIComponent(shown)}.rss">`,
         }),
       };
-    });
+    }, {});
   };
 }
 
@@ -87,6 +87,6 @@ ${pager(base, page, rows.length > PER_PAGE)}
           head: html`<link rel="alternate" type="application/rss+xml" title="Papers in ${category}" href="/feeds/category/${encodeURIComponent(category)}.rss">`,
         }),
       };
-    });
+    }, {});
   };
 }

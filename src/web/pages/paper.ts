@@ -96,6 +96,11 @@ function commentForm(csrf: string, paperId: string, parentId: number | null, id:
 export function paperPage(ctx: AppContext) {
   return async (request: FastifyRequest<{ Params: { '*': string } }>, reply: FastifyReply) => {
     const id = paperIdOf(request.params['*']);
+    // Counted on every view of an existing paper, cached or not, on either path (unknown ids throw in
+    // the render); a failure to count never fails the page.
+    const countView = (r: FastifyRequest) => {
+      recordView(ctx, id, r.headers['user-agent']).catch((err) => ctx.log.warn({ err }, 'recordView failed'));
+    };
     const sent = await servePage(ctx, request, reply, `paper:${id}`, async (csrf) => {
       const db = ctx.store.db;
       const paper = await getPaper(db, id);
@@ -199,10 +204,8 @@ ${paper.authors[0] ? html`<link rel="alternate" type="application/rss+xml" title
 ${paper.primaryCategory ? html`<link rel="alternate" type="application/rss+xml" title="Papers in ${paper.primaryCategory}" href="/feeds/category/${encodeURIComponent(paper.primaryCategory)}.rss">` : ''}`,
         }),
       };
-    });
-    // Counted on every view of an existing paper, cached or not (unknown ids threw above); a failure
-    // to count never fails the page.
-    recordView(ctx, id, request.headers['user-agent']).catch((err) => ctx.log.warn({ err }, 'recordView failed'));
+    }, { onHit: countView });
+    countView(request);
     return sent;
   };
 }
