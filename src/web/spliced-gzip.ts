@@ -7,8 +7,10 @@
 // deflate stream may be cut into blocks this way at will, so the result is one ordinary gzip member
 // (RFC 1951 3.2.4, RFC 1952). Back-references never reach into a slot: in the dictionaries the slots
 // are NUL bytes, which no part contains (checked), and a match needs identical bytes; what a decoder
-// has in those places instead therefore never matters. Per request only the CRC-32 is computed.
+// has in those places instead therefore never matters. Per request only the token's CRC-32 is
+// computed; the page's is combined from its parts' (crc32-combine.ts).
 import { constants, crc32, deflateRawSync } from 'node:zlib';
+import { crcCombine, crcShift } from './crc32-combine.js';
 
 const WINDOW = 32 * 1024;
 // ID1 ID2 CM=deflate FLG=0 MTIME=0 XFL=0 OS=255 (unknown)
@@ -17,6 +19,9 @@ const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
 export class SplicedGzip {
   private readonly deflated: Buffer[];
   private readonly rawLength: number;
+  private readonly partCrcs: number[];
+  private readonly partShifts: number[];
+  private readonly slotShift: number;
 
   /** Null when the parts cannot be spliced safely (they contain NUL bytes). */
   static build(parts: Buffer[], slotLength: number, level = 6): SplicedGzip | null {
@@ -42,6 +47,9 @@ export class SplicedGzip {
       return out;
     });
     this.rawLength = parts.reduce((n, p) => n + p.length, 0) + (parts.length - 1) * slotLength;
+    this.partCrcs = parts.map((p) => crcOn(p, 0));
+    this.partShifts = parts.map((p) => crcShift(p.length));
+    this.slotShift = crcShift(slotLength);
   }
 
   /** The whole page gzipped, with `value` in every slot. */
@@ -52,10 +60,11 @@ export class SplicedGzip {
     stored.writeUInt16LE(value.length, 1);
     stored.writeUInt16LE(~value.length & 0xffff, 3);
     const pieces: Buffer[] = [GZIP_HEADER, this.deflated[0]];
-    let crc = crcOn(this.parts[0], 0);
+    const valueCrc = crcOn(value, 0);
+    let crc = this.partCrcs[0];
     for (let i = 1; i < this.parts.length; i++) {
       pieces.push(stored, value, this.deflated[i]);
-      crc = crcOn(this.parts[i], crcOn(value, crc));
+      crc = crcCombine(crcCombine(crc, valueCrc, this.slotShift), this.partCrcs[i], this.partShifts[i]);
     }
     const trailer = Buffer.alloc(8);
     trailer.writeUInt32LE(crc >>> 0, 0);
