@@ -1,7 +1,7 @@
 // PostgreSQL keyword search when a query matches more papers than it ranks (src/search/pg/index.ts,
-// rankBroad): exact while the title matches fit the window, the newest title matches beyond it; the
+// rankWords): exact while the title matches fit the window, the newest title matches beyond it; the
 // title tsvector and date copy in paper_search follow the papers row; vector coverage on a large
-// store. Small sizes stand in for the production ones (1,000 title matches, 100,000 papers), so a
+// store. Small sizes stand in for the production ones (300 title matches, 100,000 papers), so a
 // few hundred papers reach those paths.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

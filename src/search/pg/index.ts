@@ -29,9 +29,14 @@ export function vectorParam(v: Float32Array): Buffer {
 
 /** ts_rank weights {D, C, B, A}: abstract 1, authors 4, title 10 (the SQLite index's BM25 weights). */
 const RANK_WEIGHTS = '{0, 0.1, 0.4, 1.0}';
-/** A broad query ranks at most this many of its newest title matches (rankBroad). */
-export const RANKED_TITLE_MATCHES = 1000;
-/** …and this many papers matching anywhere, for words that seldom meet in a title. */
+/**
+ * A broad query ranks at most this many of its newest title matches (rankWords). At 1,000,000
+ * papers each one costs a walk step and a wide row read: 1,000 gave keyword p95 86 ms in session 2,
+ * 300 is what bench/results/postgres.md measures now (a narrower choice of old papers for the
+ * broadest words, stated in the test).
+ */
+export const RANKED_TITLE_MATCHES = 300;
+/** …and this many papers matching anywhere (the first counted), for words that seldom meet in a title. */
 export const RANKED_ANY_MATCHES = 200;
 /**
  * Candidates a vector query takes from the HNSW graph over the vectors' signs (migration 0602) and
