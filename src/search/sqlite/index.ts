@@ -225,16 +225,20 @@ export class SqliteSearchIndex implements SearchIndex {
     const rescored = this.rescore(vector, model, codes.nearest(query, candidates));
     const rows = this.passing(rescored, w, k);
     if (rows.length < k && w.selective) {
-      // A narrow filter left too few of the global candidates: rank the filtered papers exactly.
-      // With a category, its papers are read through the category index (CROSS JOIN fixes that
-      // order): left to itself SQLite scanned every vector (1M papers, cat:math.NT: 9-20 s).
+      // A narrow filter left too few of the global candidates: rank the filtered papers exactly
+      // (on their int8 copies). With a category, its papers are read through the category index
+      // (CROSS JOIN fixes that order): left to itself SQLite scanned every vector (1M papers,
+      // cat:math.NT: 9-20 s).
       const category = filters.categories?.[0];
       const from = category ? 'paper_categories c0 cross join papers p on p.id = c0.paper_id cross join' : 'papers p join';
-      const exact = this.stmt(
-        `select p.id, vec_distance_cosine(v.vec, ?) d from ${from} search_vectors v on v.paper_id = p.id
-         where ${category ? 'c0.category = ? and ' : ''}v.model = ? and ${w.sql} order by d limit ?`,
-      ).all(blob(vector), ...(category ? [category] : []), model.name, ...w.params, k) as Array<{ id: string; d: number }>;
-      return exact.map((r) => ({ paperId: r.id, score: 1 - r.d }));
+      const all = this.stmt(
+        `select p.id, v.vec from ${from} search_vector_int8 v on v.paper_id = p.id
+         where ${category ? 'c0.category = ? and ' : ''}v.model = ? and ${w.sql}`,
+      )
+        .raw()
+        .all(...(category ? [category] : []), model.name, ...w.params) as Array<[string, Buffer]>;
+      const exact = all.map(([id, v]) => ({ paperId: id, score: cosineInt8(vector, v) }));
+      return exact.sort((a, b) => b.score - a.score).slice(0, k);
     }
     return rows.map((r) => ({ paperId: r.id, score: r.score }));
   }
