@@ -5,7 +5,9 @@
 // passing the same before-the-dot gate (answering yes without a query): the ceiling that SMTP alone
 // allows on this machine. Prints both rates, their ratio and the peak RSS of the process.
 //
-//   npm run bench -- digest [--subscribers 100000] [--papers 100000] [--baseline 10000] [--db PATH] [--profile DIR]
+//   npm run bench -- digest [--subscribers 100000] [--papers 100000] [--baseline 10000] [--db PATH] [--profile DIR] [--phases]
+//
+// --phases also prints the main thread's wall-clock time by phase of the run (src/mail/phase-times.ts).
 //
 // --profile DIR writes one CPU profile of the whole run and one of the pre-rendered phase (open them
 // in Chrome DevTools), so the two phases' costs can be compared without the seeding in between.
@@ -27,6 +29,7 @@ import { IN_FLIGHT_PER_CONNECTION } from '../src/mail/deliver.js';
 import { mailTransport, closeMailTransport } from '../src/mail/transport.js';
 import { buildMessage } from '../src/mail/message.js';
 import { outboxCounts } from '../src/store/outbox.js';
+import { phaseTotals, startPhaseTimes, stopPhaseTimes } from '../src/mail/phase-times.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const arg = (name: string, fallback: string) => {
@@ -38,6 +41,7 @@ const PAPERS = Number(arg('papers', '100000'));
 const BASELINE = Number(arg('baseline', '10000'));
 const dbPath = path.resolve(arg('db', path.join(here, '_tmp', 'digest-bench.db')));
 const PROFILE_DIR = arg('profile', '');
+const PHASES = process.argv.includes('--phases');
 
 const profiler = new Session();
 async function profileStart(): Promise<void> {
@@ -183,10 +187,13 @@ try {
   const before = await sink.count();
   await profileStart();
   const cpuRun0 = threadCpuMs();
+  if (PHASES) startPhaseTimes();
   t = Date.now();
   const report = await runDigests(ctx, { period: 'all', force: true, delivery: { transport } });
   const runSeconds = (Date.now() - t) / 1000;
   const cpuRun1 = threadCpuMs();
+  const phases = phaseTotals();
+  stopPhaseTimes();
   await profileStop('digest-run');
   const after = await sink.count();
   const sent = after.messages - before.messages;
@@ -231,6 +238,11 @@ try {
       `digest run: ${SUBSCRIBERS} subscribers over ${PAPERS} papers; composed ${report.composed}, empty ${report.empty}; outbox ${JSON.stringify(counts)}`,
       `  whole run (compose + record + render + send): ${sent} digests in ${runSeconds.toFixed(1)} s = ${runRate.toFixed(0)} digests/s, average ${Math.round(avgSize)} bytes, peak RSS ${mb(runPeak)} (main-thread heap ${mb(runPeakParts.heapUsed)} used of ${mb(runPeakParts.heapTotal)}, external ${mb(runPeakParts.external)})`,
       `    ${cpuLine(sent, cpuRun0, cpuRun1, before, after)}`,
+      ...(PHASES
+        ? [
+            `    main thread by phase (wall clock, µs per digest sent): ${[...phases].map(([phase, ms]) => `${phase} ${((ms / Math.max(1, sent)) * 1000).toFixed(0)}`).join(', ')}; together ${(([...phases.values()].reduce((a, b) => a + b, 0) / Math.max(1, sent)) * 1000).toFixed(0)} µs of ${((runSeconds / Math.max(1, sent)) * 1e6).toFixed(0)} µs per digest`,
+          ]
+        : []),
       `  pre-rendered ${Math.round(body.length)}-byte messages, same pool and sink: ${after2.messages - before2.messages} in ${baseSeconds.toFixed(1)} s = ${baseRate.toFixed(0)} messages/s`,
       `    ${cpuLine(after2.messages - before2.messages, cpuBase0, cpuBase1, before2, after2)}`,
       `  ratio: ${((runRate / baseRate) * 100).toFixed(0)}% (target >= 50%); rate target >= 200/s; RSS target <= 500 MB`,

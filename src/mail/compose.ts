@@ -40,6 +40,8 @@ const LONGEST_WINDOW_DAYS = 8;
 export class Composer {
   private readonly cache: Map<string, Promise<Paper[]>>;
   readonly papers: Map<string, Paper>;
+  /** Sources once loaded (this composer's window applied), for selecting without awaiting. */
+  private readonly loaded = new Map<string, Paper[]>();
   /** New papers for topic/category/author sections: the last few days, a little more than a period. */
   private readonly since: string;
   /** What the shared sources are loaded with: the longest window; each composer filters to its own. */
@@ -100,10 +102,25 @@ export class Composer {
     return this.since === this.loadSince ? all : all.filter((p) => p.publishedAt >= this.since);
   }
 
-  async compose(s: Subscriber, alreadySent: ReadonlySet<string>): Promise<ComposedDigest> {
+  /** Loads what the subscriber's digest draws on that no earlier digest of the run loaded. */
+  async load(s: Subscriber): Promise<void> {
+    const need = async (key: string, load: () => Promise<Paper[]>) => {
+      if (!this.loaded.has(key)) this.loaded.set(key, await load());
+    };
+    if (s.topN > 0) await need('trending', () => this.trending());
+    if (s.includeDaily) await need('daily', () => this.daily());
+    for (const q of s.topics) await need(`topic:${q.toLowerCase()}`, () => this.topic(q));
+    for (const c of s.categories) await need(`category:${c}`, () => this.category(c));
+    for (const a of s.authors) await need(`author:${authorKey(a)}`, () => this.author(a));
+  }
+
+  /** The digest, from sources already loaded (`load`): no database work, no waiting. */
+  select(s: Subscriber, alreadySent: ReadonlySet<string>): ComposedDigest {
     const used = new Set<string>();
     const sections: DigestSection[] = [];
-    const take = (kind: SectionKind, label: string, list: Paper[], limit: number) => {
+    const take = (key: string, kind: SectionKind, label: string, limit: number) => {
+      const list = this.loaded.get(key);
+      if (!list) throw new Error(`digest source ${key} was not loaded`);
       const ids: string[] = [];
       for (const p of list) {
         if (ids.length >= limit) break;
@@ -113,12 +130,17 @@ export class Composer {
       }
       if (ids.length) sections.push({ kind, label, paperIds: ids });
     };
-    if (s.topN > 0) take('trending', '', await this.trending(), s.topN);
-    if (s.includeDaily) take('daily', '', await this.daily(), 30);
-    for (const q of s.topics) take('topic', q, await this.topic(q), SECTION_LIMIT);
-    for (const c of s.categories) take('category', c, await this.category(c), SECTION_LIMIT);
-    for (const a of s.authors) take('author', a, await this.author(a), SECTION_LIMIT);
+    if (s.topN > 0) take('trending', 'trending', '', s.topN);
+    if (s.includeDaily) take('daily', 'daily', '', 30);
+    for (const q of s.topics) take(`topic:${q.toLowerCase()}`, 'topic', q, SECTION_LIMIT);
+    for (const c of s.categories) take(`category:${c}`, 'category', c, SECTION_LIMIT);
+    for (const a of s.authors) take(`author:${authorKey(a)}`, 'author', a, SECTION_LIMIT);
     return { sections, paperIds: sections.flatMap((x) => x.paperIds) };
+  }
+
+  async compose(s: Subscriber, alreadySent: ReadonlySet<string>): Promise<ComposedDigest> {
+    await this.load(s);
+    return this.select(s, alreadySent);
   }
 }
 

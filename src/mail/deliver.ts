@@ -22,6 +22,7 @@ import { envelopeAddress } from './address.js';
 import { renderAlreadySubscribed, renderConfirmation, renderDigest, type RenderedMail } from './templates.js';
 import { mailTransport, type MailTransport } from './transport.js';
 import { TurnBatch } from './turn-batch.js';
+import { timed, timedAsync } from './phase-times.js';
 
 /** Attempts before a temporarily failing mail is given up. */
 export const MAX_ATTEMPTS = 8;
@@ -72,13 +73,14 @@ export async function deliverOutbox(ctx: AppContext, opts: DeliveryOptions = {})
   const batch = opts.batch ?? transport.lanes.size * 16;
   const report: DeliveryReport = { sent: 0, retry: 0, failed: 0, skipped: 0, abandoned: 0 };
   const paperCache = new Map<string, Paper>();
-  const commit = new TurnBatch((ids: number[]) => commitSentRows(ctx.store, ids, workerId, ctx.clock.now().toISOString()));
+  // On SQLite both ledger queries run synchronously within the call (prepared statements), so timing the call times them.
+  const commit = new TurnBatch((ids: number[]) => timed('sent mark', () => commitSentRows(ctx.store, ids, workerId, ctx.clock.now().toISOString())));
   const ledger: Ledger = {
     // A dot goes out only once every message accepted before it is marked sent (PostgreSQL runs the
     // two queries concurrently otherwise), so a crash leaves at most one unmarked copy per connection.
     holds: new TurnBatch(async (ids: number[]) => {
       await commit.settled();
-      return heldOutboxRows(ctx.store, ids, workerId);
+      return timed('lease check', () => heldOutboxRows(ctx.store, ids, workerId));
     }),
     commit,
   };
@@ -94,12 +96,16 @@ export async function deliverOutbox(ctx: AppContext, opts: DeliveryOptions = {})
     }
     const now = ctx.clock.now();
     const leaseUntil = new Date(now.getTime() + leaseMs);
-    const rows = await claimOutbox(db, workerId, now.toISOString(), leaseUntil.toISOString(), batch, opts.onlyIds);
+    const claimed = await timedAsync('claim rows', async () => {
+      const rows = await claimOutbox(db, workerId, now.toISOString(), leaseUntil.toISOString(), batch, opts.onlyIds);
+      const subscribers = new Map((await getSubscribers(db, [...new Set(rows.map((r) => r.subscriberId))])).map((s) => [s.id, s]));
+      const missing = [...new Set(rows.filter((r) => r.kind === 'digest').flatMap((r) => decodeSections(r.paperIds).flatMap((s) => s.paperIds)))].filter((id) => !paperCache.has(id));
+      if (paperCache.size > 50_000) paperCache.clear();
+      for (const p of await getPapers(db, missing)) paperCache.set(p.id, p);
+      return { rows, subscribers };
+    });
+    const { rows, subscribers } = claimed;
     if (!rows.length) break;
-    const subscribers = new Map((await getSubscribers(db, [...new Set(rows.map((r) => r.subscriberId))])).map((s) => [s.id, s]));
-    const missing = [...new Set(rows.filter((r) => r.kind === 'digest').flatMap((r) => decodeSections(r.paperIds).flatMap((s) => s.paperIds)))].filter((id) => !paperCache.has(id));
-    if (paperCache.size > 50_000) paperCache.clear();
-    for (const p of await getPapers(db, missing)) paperCache.set(p.id, p);
 
     let stop = false;
     const queue = [...rows];
@@ -169,14 +175,12 @@ async function deliverRow(
   let message: BuiltMessage;
   try {
     // Signed links cost two HMACs: computed once for the body and the headers.
-    const links = mailLinks(ctx, subscriber);
-    message = await buildMessage(ctx, {
-      to: envelopeAddress(subscriber.email),
-      messageId: row.messageId,
-      date: ctx.clock.now(),
-      mail: renderRow(ctx, row, subscriber, papers, links),
-      links: row.kind === 'confirm' ? undefined : links,
-    });
+    const links = timed('render', () => mailLinks(ctx, subscriber));
+    const mail = timed('render', () => renderRow(ctx, row, subscriber, papers, links));
+    // Without DKIM the build is synchronous, so timing the call times all of it.
+    message = await timed('mime', () =>
+      buildMessage(ctx, { to: envelopeAddress(subscriber.email), messageId: row.messageId, date: ctx.clock.now(), mail, links: row.kind === 'confirm' ? undefined : links }),
+    );
   } catch (err) {
     const error = `could not build the message: ${err instanceof Error ? err.message : String(err)}`;
     await finishOutbox(db, row.id, workerId, 'failed', error, nowIso());
@@ -184,10 +188,14 @@ async function deliverRow(
   }
   await transport.rate.take();
   let dotSent = false;
-  const outcome = await transport.lanes.send({ from: message.from, to: message.to }, message.chunks, async () => {
-    dotSent = await ledger.holds.ask(row.id);
-    return dotSent;
-  });
+  // The hand-off: the message copied into the SMTP thread's block and queued for it.
+  const sending = timed('hand-off', () =>
+    transport.lanes.send({ from: message.from, to: message.to }, message.chunks, async () => {
+      dotSent = await ledger.holds.ask(row.id);
+      return dotSent;
+    }),
+  );
+  const outcome = await sending;
   if (outcome.ok) {
     if (!(await ledger.commit.ask(row.id))) ctx.log.warn({ outbox: row.id }, 'accepted after our lease expired; another worker may resend it with the same Message-ID');
     if (subscriber.hardBounces > 0) await clearHardBounces(db, subscriber.id);

@@ -13,6 +13,7 @@ import { frequencies, isDue, periodOf } from './schedule.js';
 import { buildMessage, stableMessageId } from './message.js';
 import { fromName, mailLinks } from './links.js';
 import { renderDigest } from './templates.js';
+import { timed, timedAsync } from './phase-times.js';
 import { envelopeAddress } from './address.js';
 
 export interface RunOptions {
@@ -96,20 +97,23 @@ async function compose(ctx: AppContext, opts: RunOptions, now: Date, report: Run
     const composer = new Composer(ctx, frequency, now, sources);
     let after = 0;
     for (;;) {
-      const batch = await activeSubscribersBatch(ctx.store.db, frequency, after, BATCH);
+      const { batch, todo, sent } = await timedAsync('subscriber batches', async () => {
+        const batch = await activeSubscribersBatch(ctx.store.db, frequency, after, BATCH);
+        const due = batch.filter((s) => opts.force || isDue(s, now));
+        report.notDue += batch.length - due.length;
+        const todo = opts.dryRun ? due : await withoutRows(ctx, due, periodFor, report);
+        return { batch, todo, sent: await papersAlreadySent(ctx.store.db, todo.map((s) => s.id)) };
+      });
       if (!batch.length) break;
       after = batch[batch.length - 1].id;
       report.considered += batch.length;
-      const due = batch.filter((s) => opts.force || isDue(s, now));
-      report.notDue += batch.length - due.length;
-      const todo = opts.dryRun ? due : await withoutRows(ctx, due, periodFor, report);
-      const sent = await papersAlreadySent(ctx.store.db, todo.map((s) => s.id));
       const rows: NewOutboxRow[] = [];
       for (const [i, s] of todo.entries()) {
         // Composing is CPU work whose awaits resolve at once: let the sender's I/O (the SMTP thread's
         // questions and answers) in now and then, so that delivery never waits for a whole batch.
         if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
-        const digest = await composer.compose(s, sent.get(s.id) ?? new Set());
+        await timedAsync('load sources', () => composer.load(s));
+        const digest = timed('select papers', () => composer.select(s, sent.get(s.id) ?? new Set()));
         const period = periodFor(s);
         const messageId = stableMessageId(ctx, 'digest', s.id, period);
         if (!digest.paperIds.length) {
@@ -125,7 +129,8 @@ async function compose(ctx: AppContext, opts: RunOptions, now: Date, report: Run
           rows.push({ subscriberId: s.id, period, kind: 'digest', messageId, paperIds: digest.paperIds, entries: encodeSections(digest.sections) });
         }
       }
-      if (!opts.dryRun) await insertOutboxRows(ctx.store.db, rows, now.toISOString());
+      // On SQLite the insert runs synchronously within the call, so timing the call times it.
+      if (!opts.dryRun) await timed('record outbox', () => insertOutboxRows(ctx.store, rows, now.toISOString()));
       opts.onProgress?.(report.composed);
     }
   }

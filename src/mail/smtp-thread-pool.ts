@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { SendOutcome, SmtpTarget } from './smtp-lanes.js';
 import type { FromSmtpThread, SmtpThreadData, ToSmtpThread } from './smtp-thread.js';
 import { BatchedPoster } from './batched-poster.js';
+import { timed } from './phase-times.js';
 
 /** What delivery needs of an SMTP pool (SmtpLanes in this thread, or SmtpThreadPool). */
 export interface SmtpPool {
@@ -73,7 +74,7 @@ export class SmtpThreadPool implements SmtpPool {
     const data: SmtpThreadData = { target: this.target, size: this.size };
     const worker = new Worker(new URL('./smtp-thread.mjs', import.meta.url), { workerData: data });
     worker.unref();
-    const poster = new BatchedPoster<ToSmtpThread>(worker);
+    const poster = new BatchedPoster<ToSmtpThread>({ postMessage: (batch) => timed('hand-off', () => worker.postMessage(batch)) });
     worker.on('message', (batch: FromSmtpThread[]) => {
       for (const m of batch) this.receive(poster, m);
     });

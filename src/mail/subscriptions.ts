@@ -20,7 +20,7 @@ export async function subscribe(ctx: AppContext, email: unknown): Promise<void> 
   // One such mail per address and hour (the outbox key), so the form cannot be used to flood an inbox.
   const period = `${mail}:${now.toISOString().slice(0, 13)}`;
   const ids = await insertOutboxRows(
-    ctx.store.db,
+    ctx.store,
     [{ subscriberId: subscriber.id, period, kind: mail, messageId: stableMessageId(ctx, mail, subscriber.id, period), paperIds: [] }],
     now.toISOString(),
   );

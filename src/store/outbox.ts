@@ -60,26 +60,17 @@ export interface NewOutboxRow {
  * the inserted digests in digest_papers in the same transaction, so that no later digest repeats
  * them. Returns the ids of the rows inserted now.
  */
-export async function insertOutboxRows(db: Kysely<Database>, rows: NewOutboxRow[], now: string): Promise<number[]> {
+export async function insertOutboxRows(store: Pick<Store, 'db' | 'sqlite'>, rows: NewOutboxRow[], now: string): Promise<number[]> {
   if (!rows.length) return [];
-  return db.transaction().execute(async (trx) => {
+  const sqlite = store.sqlite;
+  if (sqlite && !sqlite.inTransaction) return insertOutboxRowsSqlite(sqlite, rows, now);
+  return store.db.transaction().execute(async (trx) => {
     const ids: number[] = [];
     for (let i = 0; i < rows.length; i += 400) {
       const chunk = rows.slice(i, i + 400);
       const inserted = await trx
         .insertInto('outbox')
-        .values(
-          chunk.map((r) => ({
-            subscriber_id: r.subscriberId,
-            period: r.period,
-            kind: r.kind,
-            status: r.status ?? 'pending',
-            message_id: r.messageId,
-            paper_ids: JSON.stringify(r.entries ?? r.paperIds),
-            next_attempt_at: now,
-            created_at: now,
-          })),
-        )
+        .values(chunk.map((r) => outboxValues(r, now)))
         .onConflict((oc) => oc.columns(['subscriber_id', 'period']).doNothing())
         .returning(['id', 'subscriber_id'])
         .execute();
@@ -91,6 +82,59 @@ export async function insertOutboxRows(db: Kysely<Database>, rows: NewOutboxRow[
     return ids;
   });
 }
+
+function outboxValues(r: NewOutboxRow, now: string) {
+  return {
+    subscriber_id: r.subscriberId,
+    period: r.period,
+    kind: r.kind,
+    status: r.status ?? 'pending',
+    message_id: r.messageId,
+    paper_ids: JSON.stringify(r.entries ?? r.paperIds),
+    next_attempt_at: now,
+    created_at: now,
+  };
+}
+
+// SQLite: a digest run records a batch of rows at a time; through Kysely, compiling and preparing the
+// multi-row insert cost more than inserting. Statements prepared once per connection, run in one
+// better-sqlite3 transaction (synchronous, so nothing else runs on the connection meanwhile).
+const insertStatements = new WeakMap<SqliteDatabase.Database, { outbox: SqliteDatabase.Statement; papers: SqliteDatabase.Statement }>();
+
+function insertOutboxRowsSqlite(sqlite: SqliteDatabase.Database, rows: NewOutboxRow[], now: string): number[] {
+  let statements = insertStatements.get(sqlite);
+  if (!statements) {
+    statements = {
+      outbox: sqlite
+        .prepare(
+          `insert into outbox (subscriber_id, period, kind, status, message_id, paper_ids, next_attempt_at, created_at)
+           values (@subscriber_id, @period, @kind, @status, @message_id, @paper_ids, @next_attempt_at, @created_at)
+           on conflict (subscriber_id, period) do nothing returning id`,
+        )
+        .pluck(),
+      papers: sqlite.prepare(RESERVE_SQLITE),
+    };
+    insertStatements.set(sqlite, statements);
+  }
+  const { outbox, papers } = statements;
+  return sqlite.transaction(() => {
+    const ids: number[] = [];
+    const reserved: Array<[number, string]> = [];
+    for (const r of rows) {
+      const id = outbox.get(outboxValues(r, now)) as number | bigint | undefined;
+      if (id === undefined) continue;
+      ids.push(Number(id));
+      for (const paperId of r.paperIds) reserved.push([r.subscriberId, paperId]);
+    }
+    if (reserved.length) papers.run(now, JSON.stringify(reserved));
+    return ids;
+  })();
+}
+
+/** reservePapers' SQLite statement: parameters the time, then the pairs as JSON. */
+const RESERVE_SQLITE = `insert into digest_papers (subscriber_id, paper_id, sent_at)
+  select json_extract(value, '$[0]'), json_extract(value, '$[1]'), ? from json_each(?) where true
+  on conflict (subscriber_id, paper_id) do nothing`;
 
 /**
  * Records (subscriber, paper) pairs in digest_papers. The pairs go in as one JSON parameter expanded
