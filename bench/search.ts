@@ -75,7 +75,9 @@ const dir = keep ? path.dirname(path.resolve(keep)) : mkdtempSync(path.join(tmpd
 const dbFile = keep ? path.resolve(keep) : path.join(dir, 'bench.db');
 const reuse = keep && existsSync(dbFile);
 const config = loadConfig({ DATABASE_URL: dbFile, PAPERBOY_DATA_DIR: dir, PAPERBOY_SECRET: 'bench', LOG_LEVEL: 'silent', PAPERBOY_EMBEDDER: 'bundled' });
+const opened = Date.now();
 const ctx = await createContext(config);
+const openSecs = (Date.now() - opened) / 1000;
 const index = searchIndexOf(ctx);
 const embedder = new BundledEmbedder();
 setEmbedder(ctx, embedder);
@@ -92,7 +94,7 @@ try {
     const r = await seedStore(ctx, { papers: n });
     const secs = (Date.now() - t) / 1000;
     say(`seeded ${r.inserted.toLocaleString('en')} papers through the Kaggle import path in ${secs.toFixed(0)} s (${Math.round(r.inserted / secs)} papers/s, FTS5 triggers included)`);
-  } else say(`reusing ${have.toLocaleString('en')} papers in ${dbFile}`);
+  } else say(`reusing ${have.toLocaleString('en')} papers in ${dbFile} (opened, migrations included, in ${openSecs.toFixed(1)} s)`);
 
   // 2. Synthetic vectors (deterministic, clustered like real embeddings: 2,000 topics).
   const coverage = await index.vectorCoverage(model);
@@ -116,7 +118,7 @@ try {
       if (i % 100_000 === 0) process.stderr.write(`\rvectors ${i.toLocaleString('en')}`);
     }
     process.stderr.write('\n');
-    say(`stored ${ids.length.toLocaleString('en')} SYNTHETIC vectors (512 dims, float + 1-bit copy) in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+    say(`stored ${ids.length.toLocaleString('en')} SYNTHETIC vectors (512 dims, float + 1-bit + int8 copies) in ${((Date.now() - t) / 1000).toFixed(0)} s`);
   }
 
   // 3. Queries: the fixed mix of bench/_search-queries.ts (real titles that are not the generator's source).
@@ -232,7 +234,9 @@ try {
   say('');
   say('## hybrid (query embedding + BM25 top 100 + vector top 100 + score fusion + papers + highlights)');
   say(`searchPapers hybrid: p50 ${ms(pct(tHy, 50))}, p95 ${ms(pct(tHy, 95))}, p99 ${ms(pct(tHy, 99))}; CPU time (both threads) p50 ${ms(pct(cHy, 50))}, p95 ${ms(pct(cHy, 95))}`);
-  say(`vector side alone (k=100, ${Math.max(MIN_CANDIDATES, 100 * RESCORE_FACTOR)} candidates rescored): p50 ${ms(pct(tVec, 50))}, p95 ${ms(pct(tVec, 95))}`);
+  say(`vector side alone (k=100, ${Math.max(MIN_CANDIDATES, 100 * RESCORE_FACTOR)} candidates rescored from int8 copies): p50 ${ms(pct(tVec, 50))}, p95 ${ms(pct(tVec, 95))}`);
+  const slowestHybrid = queries.map((q, i) => ({ q, t: tHy[i] })).sort((x, y) => y.t - x.t).slice(0, 8);
+  say(`slowest hybrid: ${slowestHybrid.map((x) => `${JSON.stringify(x.q.trim())} ${x.t.toFixed(0)} ms`).join('; ')}`);
 
   // 6. Recall@20 of quantized prefilter + rescoring, against an exact scan, by candidate count.
   const qr = rng(5);
@@ -267,7 +271,7 @@ try {
   const mem = process.memoryUsage();
   say('');
   say('## sizes and memory');
-  say(`full-text index ${mib(sizes.fullText ?? 0)}; float vectors ${mib(sizes.vectors ?? 0)}; 1-bit vectors ${mib(sizes.quantized ?? 0)}; papers ${mib(sizes.papers ?? 0)}; database ${mib(sizes.database ?? 0)}`);
+  say(`full-text index ${mib(sizes.fullText ?? 0)}; float vectors ${mib(sizes.vectors ?? 0)}; 1-bit vectors ${mib(sizes.quantized ?? 0)}; int8 vectors (rescoring) ${mib(sizes.int8 ?? 0)}; papers ${mib(sizes.papers ?? 0)}; database ${mib(sizes.database ?? 0)}`);
   say(`process memory: rss ${mib(mem.rss)}, heap used ${mib(mem.heapUsed)}, external ${mib(mem.external)} (SQLite page cache capped at 64 MiB)`);
 } finally {
   await ctx.store.close();

@@ -380,6 +380,7 @@ export class SqliteSearchIndex implements SearchIndex {
         fullText: sum((n) => n.startsWith('papers_fts')),
         vectors: sum((n) => n === 'search_vectors' || n.startsWith('sqlite_autoindex_search_vectors')),
         quantized: sum((n) => n === 'search_vector_bits'),
+        int8: sum((n) => n.startsWith('search_vector_int8')),
         papers: sum((n) => n === 'papers' || n.startsWith('sqlite_autoindex_papers') || n.startsWith('papers_')) - sum((n) => n.startsWith('papers_fts')),
         database: rows.reduce((s, r) => s + r.bytes, 0),
       };
