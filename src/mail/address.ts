@@ -24,8 +24,17 @@ export function normalizeAddress(input: unknown): string {
   return `${local}@${domain}`.toLowerCase();
 }
 
+// Subscribers share a few domains; converting one costs a URL-parser call per message otherwise.
+const asciiDomains = new Map<string, string>();
+
 /** The ASCII form used in the SMTP envelope (internationalised domain in punycode). */
 export function envelopeAddress(address: string): string {
   const at = address.lastIndexOf('@');
-  return `${address.slice(0, at)}@${domainToASCII(address.slice(at + 1))}`;
+  const domain = address.slice(at + 1);
+  let ascii = asciiDomains.get(domain);
+  if (ascii === undefined) {
+    if (asciiDomains.size >= 10_000) asciiDomains.clear();
+    asciiDomains.set(domain, (ascii = domainToASCII(domain)));
+  }
+  return `${address.slice(0, at)}@${ascii}`;
 }

@@ -15,7 +15,7 @@ import type { AppContext } from '../context.js';
 import { getPapers, type Paper } from '../store/papers.js';
 import { getSubscribers, recordHardBounce, clearHardBounces, type Subscriber } from '../store/subscribers.js';
 import { claimOutbox, commitSentRows, finishOutbox, heldOutboxRows, getMailPause, releaseOutboxLeases, retryLater, setMailPause, type OutboxRow } from '../store/outbox.js';
-import { decodeSections } from './compose.js';
+import { decodeSections, type DigestSection } from './compose.js';
 import { confirmLink, fromName, mailLinks, type MailLinks } from './links.js';
 import { buildMessage, type BuiltMessage } from './message.js';
 import { envelopeAddress } from './address.js';
@@ -99,12 +99,15 @@ export async function deliverOutbox(ctx: AppContext, opts: DeliveryOptions = {})
     const claimed = await timedAsync('claim rows', async () => {
       const rows = await claimOutbox(db, workerId, now.toISOString(), leaseUntil.toISOString(), batch, opts.onlyIds);
       const subscribers = new Map((await getSubscribers(db, [...new Set(rows.map((r) => r.subscriberId))])).map((s) => [s.id, s]));
-      const missing = [...new Set(rows.filter((r) => r.kind === 'digest').flatMap((r) => decodeSections(r.paperIds).flatMap((s) => s.paperIds)))].filter((id) => !paperCache.has(id));
+      // A digest row's sections, decoded once: for the papers to load and for rendering.
+      const sections = new Map(rows.filter((r) => r.kind === 'digest').map((r) => [r.id, decodeSections(r.paperIds)]));
+      const missing = new Set<string>();
+      for (const list of sections.values()) for (const s of list) for (const id of s.paperIds) if (!paperCache.has(id)) missing.add(id);
       if (paperCache.size > 50_000) paperCache.clear();
-      for (const p of await getPapers(db, missing)) paperCache.set(p.id, p);
-      return { rows, subscribers };
+      for (const p of await getPapers(db, [...missing])) paperCache.set(p.id, p);
+      return { rows, subscribers, sections };
     });
-    const { rows, subscribers } = claimed;
+    const { rows, subscribers, sections } = claimed;
     if (!rows.length) break;
 
     let stop = false;
@@ -114,7 +117,7 @@ export async function deliverOutbox(ctx: AppContext, opts: DeliveryOptions = {})
         const row = queue.shift()!;
         // Lease over: the commit would fail anyway; leave the rest to a fresh claim.
         if (ctx.clock.now().getTime() >= leaseUntil.getTime()) return;
-        const outcome = await deliverRow(ctx, row, subscribers.get(row.subscriberId), paperCache, workerId, transport, ledger);
+        const outcome = await deliverRow(ctx, row, sections.get(row.id) ?? [], subscribers.get(row.subscriberId), paperCache, workerId, transport, ledger);
         report[outcome.result]++;
         if (outcome.result === 'sent' || outcome.result === 'retry' || outcome.result === 'failed') attempted++;
         if (outcome.result === 'retry' || outcome.result === 'failed') {
@@ -153,6 +156,7 @@ type RowResult = { result: 'sent' | 'retry' | 'failed' | 'skipped' | 'abandoned'
 async function deliverRow(
   ctx: AppContext,
   row: OutboxRow,
+  sections: DigestSection[],
   subscriber: Subscriber | undefined,
   papers: Map<string, Paper>,
   workerId: string,
@@ -176,7 +180,7 @@ async function deliverRow(
   try {
     // Signed links cost two HMACs: computed once for the body and the headers.
     const links = timed('render', () => mailLinks(ctx, subscriber));
-    const mail = timed('render', () => renderRow(ctx, row, subscriber, papers, links));
+    const mail = timed('render', () => renderRow(ctx, row, sections, subscriber, papers, links));
     // Without DKIM the build is synchronous, so timing the call times all of it.
     message = await timed('mime', () =>
       buildMessage(ctx, { to: envelopeAddress(subscriber.email), messageId: row.messageId, date: ctx.clock.now(), mail, links: row.kind === 'confirm' ? undefined : links }),
@@ -216,7 +220,7 @@ async function deliverRow(
   return { result: 'failed', error };
 }
 
-function renderRow(ctx: AppContext, row: OutboxRow, s: Subscriber, papers: Map<string, Paper>, links: MailLinks): RenderedMail {
+function renderRow(ctx: AppContext, row: OutboxRow, sections: DigestSection[], s: Subscriber, papers: Map<string, Paper>, links: MailLinks): RenderedMail {
   const siteName = fromName(ctx);
   if (row.kind === 'confirm') return renderConfirmation({ siteName, confirmUrl: confirmLink(ctx, s), expiresHours: CONFIRM_HOURS });
   if (row.kind === 'already') return renderAlreadySubscribed({ siteName, links });
@@ -227,7 +231,7 @@ function renderRow(ctx: AppContext, row: OutboxRow, s: Subscriber, papers: Map<s
     siteName,
     baseUrl: ctx.config.baseUrl,
     periodLabel: periodLabel(row.period),
-    sections: decodeSections(row.paperIds),
+    sections,
     papers,
     links,
     why: `You receive this ${s.frequency} digest of ${what || 'papers'} because ${s.email} subscribed to ${siteName} and confirmed it.`,

@@ -109,9 +109,8 @@ function insertOutboxRowsSqlite(sqlite: SqliteDatabase.Database, rows: NewOutbox
         .prepare(
           `insert into outbox (subscriber_id, period, kind, status, message_id, paper_ids, next_attempt_at, created_at)
            values (@subscriber_id, @period, @kind, @status, @message_id, @paper_ids, @next_attempt_at, @created_at)
-           on conflict (subscriber_id, period) do nothing returning id`,
-        )
-        .pluck(),
+           on conflict (subscriber_id, period) do nothing`,
+        ),
       papers: sqlite.prepare(RESERVE_SQLITE),
     };
     insertStatements.set(sqlite, statements);
@@ -121,9 +120,9 @@ function insertOutboxRowsSqlite(sqlite: SqliteDatabase.Database, rows: NewOutbox
     const ids: number[] = [];
     const reserved: Array<[number, string]> = [];
     for (const r of rows) {
-      const id = outbox.get(outboxValues(r, now)) as number | bigint | undefined;
-      if (id === undefined) continue;
-      ids.push(Number(id));
+      const inserted = outbox.run(outboxValues(r, now));
+      if (!inserted.changes) continue; // the row exists already
+      ids.push(Number(inserted.lastInsertRowid));
       for (const paperId of r.paperIds) reserved.push([r.subscriberId, paperId]);
     }
     if (reserved.length) papers.run(now, JSON.stringify(reserved));
