@@ -1,5 +1,8 @@
 // The int8 copies vector search rescores with: written beside every stored vector, removed with it,
 // and made by migration 0302 for vectors stored before it existed.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
@@ -11,7 +14,9 @@ import '../../src/search/engines.js';
 import { corpus, HashEmbedder } from './corpus.js';
 
 test('every stored vector has an int8 copy, ranked like the float vectors; a store from before 0302 gets them', async () => {
-  const ctx = await makeTestContext();
+  // SQLite whichever engine the suite runs on: these tables are the SQLite index's.
+  const dir = mkdtempSync(path.join(tmpdir(), 'paperboy-int8-'));
+  const ctx = await makeTestContext({ DATABASE_URL: path.join(dir, 'test.db') });
   try {
     await upsertPapers(ctx.store.db, corpus, ctx.clock.now().toISOString());
     const index = searchIndexOf(ctx);
@@ -41,5 +46,6 @@ test('every stored vector has an int8 copy, ranked like the float vectors; a sto
     assert.equal(copies(), corpus.length - 1);
   } finally {
     await ctx.cleanup();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
