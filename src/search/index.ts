@@ -66,6 +66,8 @@ export interface SearchIndex {
   documentFrequency(word: string): Promise<number>;
   /** Drops quantized copies whose paper was removed; returns how many. */
   pruneVectors(): Promise<number>;
+  /** Periodic upkeep of the engine's own structures (the worker calls it); returns what it did. */
+  maintain?(): Promise<Record<string, number>>;
   /** Rebuilds the full-text index from the papers table (after a restore or VACUUM). */
   rebuild(): Promise<void>;
   /** Sizes in bytes of the index structures, for `search stats` and the benchmark. */

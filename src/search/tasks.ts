@@ -1,6 +1,6 @@
 // Background tasks of search, run by the worker: embedding papers that have no vector for the
 // configured model (newest first, in batches, each batch committed, so a restart resumes where it
-// stopped), and pruning quantized vectors of removed papers.
+// stopped), the engine's periodic upkeep, and pruning quantized vectors of removed papers.
 import type { AppContext } from '../context.js';
 import type { TaskDefinition } from '../worker/worker.js';
 import { embedderOf } from './embedder.js';
@@ -51,6 +51,15 @@ export const tasks: TaskDefinition[] = [
     run: async (ctx) => {
       const n = await embedPending(ctx, { budgetMs: 50_000 });
       if (n) ctx.log.info({ embedded: n }, 'embedded papers');
+    },
+  },
+  {
+    // SQLite: keeps the index of the newest papers trimmed and complete (src/search/sqlite/recent-fts.ts).
+    kind: 'search.maintain',
+    everyMs: 10 * 60_000,
+    run: async (ctx) => {
+      const done = await searchIndexOf(ctx).maintain?.();
+      if (done && Object.values(done).some((n) => n > 0)) ctx.log.info(done, 'search index maintained');
     },
   },
   {

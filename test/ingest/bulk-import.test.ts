@@ -56,7 +56,7 @@ test('a bulk import (reader thread on) leaves every paper searchable and the tri
   try {
     const db = ctx.store.sqlite!;
     const before = ftsTriggers(db);
-    assert.deepEqual(before.map((t) => t.name), ['papers_fts_ad', 'papers_fts_ai', 'papers_fts_au']);
+    assert.deepEqual(before.map((t) => t.name), ['papers_fts_ad', 'papers_fts_ai', 'papers_fts_au', 'papers_fts_recent_ad', 'papers_fts_recent_ai', 'papers_fts_recent_au']);
     const records = [...generateKaggleRecords(3000, 7)];
     const file = path.join(ctx.dir, 'snapshot.jsonl');
     writeRecords(file, records);
@@ -99,7 +99,7 @@ test('papers updated during a bulk import are indexed with their new text (index
     assert.equal(indexed(db), 300);
     assert.equal(search(db, 'zyxwvut').length, 50);
     assert.deepEqual(search(db, 'qwertyuiop'), [kaggleToPaper(fresh[0]).ok ? (kaggleToPaper(fresh[0]) as { paper: { id: string } }).paper.id : '']);
-    assert.equal(ftsTriggers(db).length, 3);
+    assert.equal(ftsTriggers(db).length, 6);
   } finally {
     await ctx.cleanup();
   }
@@ -166,7 +166,7 @@ test('a bulk import killed mid-way (SIGKILL): the repair makes what it committed
     assert.equal(repairFtsBulk(store.sqlite!).found, false, 'the marker is gone');
     assert.match(JSON.stringify(warnings), new RegExp(`"indexed":${unindexed}.*interrupted bulk import`));
     checkIndex(store.sqlite!);
-    assert.deepEqual(ftsTriggers(store.sqlite!).map((t) => t.name), ['papers_fts_ad', 'papers_fts_ai', 'papers_fts_au']);
+    assert.deepEqual(ftsTriggers(store.sqlite!).map((t) => t.name), ['papers_fts_ad', 'papers_fts_ai', 'papers_fts_au', 'papers_fts_recent_ad', 'papers_fts_recent_ai', 'papers_fts_recent_au']);
     // A paper committed before the kill is found by its title.
     const ids = new Set((store.sqlite!.prepare('select id from papers').all() as Array<{ id: string }>).map((r) => r.id));
     const sample = records.map((r) => kaggleToPaper(r)).find((r, k) => r.ok && k > afterKill / 2 && ids.has(r.paper.id));
@@ -182,7 +182,7 @@ test('a bulk import killed mid-way (SIGKILL): the repair makes what it committed
     db = new SqliteDatabase(dbFile, { readonly: true });
     const n = db.prepare('select count(*) as n, count(distinct id) as d from papers').get() as { n: number; d: number };
     assert.deepEqual([n.n, n.d, indexed(db)], [8000, 8000, 8000]);
-    assert.deepEqual(ftsTriggers(db).map((t) => t.name), ['papers_fts_ad', 'papers_fts_ai', 'papers_fts_au']);
+    assert.deepEqual(ftsTriggers(db).map((t) => t.name), ['papers_fts_ad', 'papers_fts_ai', 'papers_fts_au', 'papers_fts_recent_ad', 'papers_fts_recent_ai', 'papers_fts_recent_au']);
     db.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -12,6 +12,7 @@ import type { TextQuery } from '../query.js';
 import { compileExcluded, compileMatch, compileTitlePrefix } from './match.js';
 import { BinaryCodes } from './binary-codes.js';
 import { cosineInt8, quantizeInt8 } from './int8-vectors.js';
+import { maintainRecentIndex, recentIndexUsable } from './recent-fts.js';
 
 type Db = SqliteDatabase.Database;
 type Params = unknown[];
@@ -53,10 +54,11 @@ export const MIN_CANDIDATES = 1000;
 export class SqliteSearchIndex implements SearchIndex {
   private readonly statements = new Map<string, SqliteDatabase.Statement>();
 
-  /** rankWindow: RANK_WINDOW unless a test wants to see the window on a small store. */
+  /** rankWindow: RANK_WINDOW unless a test wants to see the window on a small store; useRecent: false to rank from the full index alone (the benchmark's comparison). */
   constructor(
     private readonly db: Db,
     private readonly rankWindow = RANK_WINDOW,
+    private readonly useRecent = true,
   ) {}
 
   private stmt(source: string): SqliteDatabase.Statement {
@@ -132,6 +134,28 @@ export class SqliteSearchIndex implements SearchIndex {
     return indexed ? { ...q, prefix: undefined } : q;
   }
 
+  private recentChecked = { at: 0, usable: false };
+
+  /** Whether the index of the newest papers can serve windows (recent-fts.ts), checked every 2 s. */
+  private recentUsable(): boolean {
+    const now = Date.now();
+    if (now - this.recentChecked.at > 2000) this.recentChecked = { at: now, usable: this.useRecent && recentIndexUsable(this.db) };
+    return this.recentChecked.usable;
+  }
+
+  /**
+   * A ranked window's rows, from the index of the newest papers when the window is full there: the
+   * newest `window` matches are then all among the newest papers, the same rows the full index
+   * would give (with BM25 statistics from the newest papers). Otherwise from the full index.
+   */
+  private inWindowOrder<T extends { n: number }>(ranked: (table: string) => T[], window: number): T[] {
+    if (this.recentUsable()) {
+      const rows = ranked('papers_fts_recent');
+      if ((rows[0]?.n ?? 0) >= window) return rows;
+    }
+    return ranked('papers_fts');
+  }
+
   async keyword(typed: TextQuery, filters: IndexFilters, o: { limit: number; offset: number; sort: IndexSort; countCap?: number }): Promise<KeywordPage> {
     const q = this.withoutNeedlessPrefix(typed);
     const match = compileMatch(q);
@@ -147,10 +171,12 @@ export class SqliteSearchIndex implements SearchIndex {
       // join, are ranked (rank is computed only for rows that pass). Fewer than that means every
       // filtered match was ranked, and counted; as many means there are more than the count cap.
       const window = Math.max(Math.min(this.rankWindow, FILTERED_WINDOW), want);
-      const rows = this.stmt(
-        `select id, s, count(*) over () n from (select p.id, f.rank s from papers_fts f join papers p on p.rowid = f.rowid
-         where papers_fts match ? and ${wf.sql} order by f.rowid desc limit ?) order by s limit ? offset ?`,
-      ).all(match, ...wf.params, window, o.limit, o.offset) as Array<{ id: string; s: number; n: number }>;
+      const ranked = (table: string) =>
+        this.stmt(
+          `select id, s, count(*) over () n from (select p.id, f.rank s from ${table} f join papers p on p.rowid = f.rowid
+           where ${table} match ? and ${wf.sql} order by f.rowid desc limit ?) order by s limit ? offset ?`,
+        ).all(match, ...wf.params, window, o.limit, o.offset) as Array<{ id: string; s: number; n: number }>;
+      const rows = this.inWindowOrder(ranked, window);
       hits = rows.map((r) => ({ paperId: r.id, score: -r.s }));
       const inWindow = rows[0]?.n ?? 0;
       if (inWindow < window || cap < window) total = rows.length || o.offset === 0 ? inWindow : undefined;
@@ -159,10 +185,13 @@ export class SqliteSearchIndex implements SearchIndex {
       // first, then its best rows are checked against the filters and hidden papers.
       // n: how many matches the window holds (all of them when fewer than the window), counted in
       // the same pass, so neither the window's fullness nor the count needs another scan.
-      const ranked = (fetch: number) =>
+      // The index is chosen on the first call (see inWindowOrder) and kept for the larger fetches.
+      let table: string | undefined;
+      const rankedIn = (t: string, fetch: number) =>
         this.stmt(
-          `select rowid, s, count(*) over () n from (select rowid, rank s from papers_fts where papers_fts match ? order by rowid desc limit ${this.rankWindow}) order by s limit ?`,
+          `select rowid, s, count(*) over () n from (select rowid, rank s from ${t} where ${t} match ? order by rowid desc limit ${this.rankWindow}) order by s limit ?`,
         ).all(match, fetch) as Array<{ rowid: number; s: number; n: number }>;
+      const ranked = (fetch: number) => (table ? rankedIn(table, fetch) : this.inWindowOrder((t) => rankedIn((table = t), fetch), this.rankWindow));
       const kept = (rows: Array<{ rowid: number; s: number }>) => {
         const ids = new Map(
           (this.stmt(`select p.rowid, p.id from papers p where p.rowid in (select value from json_each(?)) and ${w.sql}`).all(JSON.stringify(rows.map((r) => r.rowid)), ...w.params) as Array<{ rowid: number; id: string }>).map((r) => [r.rowid, r.id]),
@@ -379,6 +408,12 @@ export class SqliteSearchIndex implements SearchIndex {
     const dropped = this.codes ? this.codes.size - (this.db.prepare('select count(*) n from search_vector_bits').get() as { n: number }).n : 0;
     this.codes = undefined;
     return Math.max(0, dropped);
+  }
+
+  async maintain(): Promise<Record<string, number>> {
+    const done = maintainRecentIndex(this.db);
+    this.recentChecked.at = 0;
+    return done;
   }
 
   async rebuild(): Promise<void> {
