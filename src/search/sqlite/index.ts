@@ -426,7 +426,8 @@ export class SqliteSearchIndex implements SearchIndex {
       const rows = this.db.prepare(`select name, sum(pgsize) bytes from dbstat group by name`).all() as Array<{ name: string; bytes: number }>;
       const sum = (pred: (n: string) => boolean) => rows.filter((r) => pred(r.name)).reduce((s, r) => s + r.bytes, 0);
       return {
-        fullText: sum((n) => n.startsWith('papers_fts')),
+        fullText: sum((n) => n.startsWith('papers_fts') && !n.startsWith('papers_fts_recent')),
+        recentText: sum((n) => n.startsWith('papers_fts_recent')),
         vectors: sum((n) => n === 'search_vectors' || n.startsWith('sqlite_autoindex_search_vectors')),
         quantized: sum((n) => n === 'search_vector_bits'),
         int8: sum((n) => n.startsWith('search_vector_int8')),
