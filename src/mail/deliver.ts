@@ -88,16 +88,30 @@ export async function deliverOutbox(ctx: AppContext, opts: DeliveryOptions = {})
   let failures = 0;
   let lastError = '';
 
-  for (;;) {
+  // Claimed rows waiting for a connection, each with the end of its lease. The next batch is claimed
+  // while the last rows of this one are still being sent, so the connections never wait for a claim
+  // (or for the slowest message of a batch) between batches.
+  const queue: Array<{ row: OutboxRow; sections: DigestSection[]; subscriber?: Subscriber; leaseUntil: number }> = [];
+  const refillBelow = transport.lanes.size * IN_FLIGHT_PER_CONNECTION;
+  let exhausted = false;
+  let stop = false;
+  let refilling: Promise<void> | null = null;
+
+  const claimBatch = async (): Promise<void> => {
     const paused = await getMailPause(db);
     if (paused) {
       report.paused = paused;
-      break;
+      stop = true;
+      return;
     }
     const now = ctx.clock.now();
-    const leaseUntil = new Date(now.getTime() + leaseMs);
-    const claimed = await timedAsync('claim rows', async () => {
-      const rows = await claimOutbox(db, workerId, now.toISOString(), leaseUntil.toISOString(), batch, opts.onlyIds);
+    const leaseUntil = now.getTime() + leaseMs;
+    await timedAsync('claim rows', async () => {
+      const rows = await claimOutbox(db, workerId, now.toISOString(), new Date(leaseUntil).toISOString(), batch, opts.onlyIds);
+      if (!rows.length) {
+        exhausted = true;
+        return;
+      }
       const subscribers = new Map((await getSubscribers(db, [...new Set(rows.map((r) => r.subscriberId))])).map((s) => [s.id, s]));
       // A digest row's sections, decoded once: for the papers to load and for rendering.
       const sections = new Map(rows.filter((r) => r.kind === 'digest').map((r) => [r.id, decodeSections(r.paperIds)]));
@@ -105,41 +119,45 @@ export async function deliverOutbox(ctx: AppContext, opts: DeliveryOptions = {})
       for (const list of sections.values()) for (const s of list) for (const id of s.paperIds) if (!paperCache.has(id)) missing.add(id);
       if (paperCache.size > 50_000) paperCache.clear();
       for (const p of await getPapers(db, [...missing])) paperCache.set(p.id, p);
-      return { rows, subscribers, sections };
+      for (const row of rows) queue.push({ row, sections: sections.get(row.id) ?? [], subscriber: subscribers.get(row.subscriberId), leaseUntil });
     });
-    const { rows, subscribers, sections } = claimed;
-    if (!rows.length) break;
+  };
 
-    let stop = false;
-    const queue = [...rows];
-    const lane = async () => {
-      while (queue.length && !stop) {
-        const row = queue.shift()!;
-        // Lease over: the commit would fail anyway; leave the rest to a fresh claim.
-        if (ctx.clock.now().getTime() >= leaseUntil.getTime()) return;
-        const outcome = await deliverRow(ctx, row, sections.get(row.id) ?? [], subscribers.get(row.subscriberId), paperCache, workerId, transport, ledger);
-        report[outcome.result]++;
-        if (outcome.result === 'sent' || outcome.result === 'retry' || outcome.result === 'failed') attempted++;
-        if (outcome.result === 'retry' || outcome.result === 'failed') {
-          failures++;
-          lastError = outcome.error ?? '';
-        }
-        if (attempted >= PAUSE_MIN_ATTEMPTS && failures / attempted >= PAUSE_FAILURE_RATIO && !stop) {
-          stop = true;
-          const reason = `paused at ${ctx.clock.now().toISOString()}: ${failures} of ${attempted} deliveries in this run failed (last error: ${lastError}). Fix the cause, then run \`paperboy digest resume\`.`;
-          await setMailPause(db, reason, ctx.clock.now().toISOString());
-          ctx.log.error({ failures, attempted, lastError }, 'mail delivery paused: too many failures');
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: transport.lanes.size * IN_FLIGHT_PER_CONNECTION }, lane));
-    // Rows claimed but not started (pause, near-expired lease) go back to pending at once.
-    await releaseOutboxLeases(db, workerId);
-    if (stop) {
-      report.paused = (await getMailPause(db)) ?? 'paused';
-      break;
+  /** The next claimed row to send, claiming more when few are left; undefined when there are none. */
+  const nextRow = async () => {
+    for (;;) {
+      if (stop) return undefined;
+      if (queue.length <= refillBelow && !exhausted && !refilling) refilling = claimBatch().finally(() => (refilling = null));
+      if (queue.length) return queue.shift();
+      if (!refilling) return undefined;
+      await refilling;
     }
-  }
+  };
+
+  const lane = async () => {
+    for (let item = await nextRow(); item; item = await nextRow()) {
+      // Lease over: the commit would fail anyway; the row goes back to pending below.
+      if (ctx.clock.now().getTime() >= item.leaseUntil) continue;
+      const outcome = await deliverRow(ctx, item.row, item.sections, item.subscriber, paperCache, workerId, transport, ledger);
+      report[outcome.result]++;
+      if (outcome.result === 'sent' || outcome.result === 'retry' || outcome.result === 'failed') attempted++;
+      if (outcome.result === 'retry' || outcome.result === 'failed') {
+        failures++;
+        lastError = outcome.error ?? '';
+      }
+      if (attempted >= PAUSE_MIN_ATTEMPTS && failures / attempted >= PAUSE_FAILURE_RATIO && !stop) {
+        stop = true;
+        const reason = `paused at ${ctx.clock.now().toISOString()}: ${failures} of ${attempted} deliveries in this run failed (last error: ${lastError}). Fix the cause, then run \`paperboy digest resume\`.`;
+        await setMailPause(db, reason, ctx.clock.now().toISOString());
+        ctx.log.error({ failures, attempted, lastError }, 'mail delivery paused: too many failures');
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: transport.lanes.size * IN_FLIGHT_PER_CONNECTION }, lane));
+  await refilling;
+  // Rows claimed but not started (pause, expired lease) go back to pending at once.
+  await releaseOutboxLeases(db, workerId);
+  if (stop && !report.paused) report.paused = (await getMailPause(db)) ?? 'paused';
   return report;
 }
 

@@ -42,6 +42,7 @@ export interface RunReport {
 
 const BATCH = 500;
 const YIELD_EVERY = 8;
+const RECORD_EVERY = 100;
 
 export async function runDigests(ctx: AppContext, opts: RunOptions): Promise<RunReport> {
   const report: RunReport = { considered: 0, notDue: 0, existing: 0, composed: 0, empty: 0, files: 0 };
@@ -107,8 +108,16 @@ async function compose(ctx: AppContext, opts: RunOptions, now: Date, report: Run
       if (!batch.length) break;
       after = batch[batch.length - 1].id;
       report.considered += batch.length;
-      const rows: NewOutboxRow[] = [];
+      let rows: NewOutboxRow[] = [];
+      // Rows are recorded a few at a time: the insert runs synchronously on SQLite, and the sender's
+      // connections wait for the main thread as long as it runs.
+      const record = async () => {
+        // On SQLite the insert runs synchronously within the call, so timing the call times it.
+        if (!opts.dryRun && rows.length) await timed('record outbox', () => insertOutboxRows(ctx.store, rows, now.toISOString()));
+        rows = [];
+      };
       for (const [i, s] of todo.entries()) {
+        if (rows.length >= RECORD_EVERY) await record();
         // Composing is CPU work whose awaits resolve at once: let the sender's I/O (the SMTP thread's
         // questions and answers) in now and then, so that delivery never waits for a whole batch.
         if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
@@ -129,8 +138,7 @@ async function compose(ctx: AppContext, opts: RunOptions, now: Date, report: Run
           rows.push({ subscriberId: s.id, period, kind: 'digest', messageId, paperIds: digest.paperIds, entries: encodeSections(digest.sections) });
         }
       }
-      // On SQLite the insert runs synchronously within the call, so timing the call times it.
-      if (!opts.dryRun) await timed('record outbox', () => insertOutboxRows(ctx.store, rows, now.toISOString()));
+      await record();
       opts.onProgress?.(report.composed);
     }
   }
