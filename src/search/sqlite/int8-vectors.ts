@@ -13,7 +13,8 @@ export function quantizeInt8(v: Float32Array): Buffer {
   for (let i = 0; i < v.length; i++) max = Math.max(max, Math.abs(v[i]));
   const scale = max > 0 ? 127 / max : 0;
   const out = Buffer.alloc(v.length);
-  for (let i = 0; i < v.length; i++) out.writeInt8(Math.round(v[i] * scale), i);
+  const int8 = new Int8Array(out.buffer, out.byteOffset, out.length);
+  for (let i = 0; i < v.length; i++) int8[i] = Math.round(v[i] * scale);
   return out;
 }
 
