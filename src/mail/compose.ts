@@ -102,8 +102,15 @@ export class Composer {
     return this.since === this.loadSince ? all : all.filter((p) => p.publishedAt >= this.since);
   }
 
-  /** Loads what the subscriber's digest draws on that no earlier digest of the run loaded. */
-  async load(s: Subscriber): Promise<void> {
+  /** Loads what the subscriber's digest draws on that no earlier digest of the run loaded. Most
+   * digests of a run find everything loaded: that is checked without creating a promise. */
+  load(s: Subscriber): Promise<void> | undefined {
+    const has = (key: string) => this.loaded.has(key);
+    if ((s.topN <= 0 || has('trending')) && (!s.includeDaily || has('daily')) && s.topics.every((q) => has(`topic:${q.toLowerCase()}`)) && s.categories.every((c) => has(`category:${c}`)) && s.authors.every((a) => has(`author:${authorKey(a)}`))) return undefined;
+    return this.loadMissing(s);
+  }
+
+  private async loadMissing(s: Subscriber): Promise<void> {
     const need = async (key: string, load: () => Promise<Paper[]>) => {
       if (!this.loaded.has(key)) this.loaded.set(key, await load());
     };

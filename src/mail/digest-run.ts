@@ -121,7 +121,8 @@ async function compose(ctx: AppContext, opts: RunOptions, now: Date, report: Run
         // Composing is CPU work whose awaits resolve at once: let the sender's I/O (the SMTP thread's
         // questions and answers) in now and then, so that delivery never waits for a whole batch.
         if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
-        await timedAsync('load sources', () => composer.load(s));
+        const loading = timed('load sources', () => composer.load(s));
+        if (loading) await timedAsync('load sources', () => loading);
         const digest = timed('select papers', () => composer.select(s, sent.get(s.id) ?? new Set()));
         const period = periodFor(s);
         const messageId = stableMessageId(ctx, 'digest', s.id, period);
