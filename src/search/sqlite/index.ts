@@ -294,7 +294,7 @@ export class SqliteSearchIndex implements SearchIndex {
     const candidates = o.candidates ?? (w.selective ? Math.max(4000, k * RESCORE_FACTOR) : Math.max(MIN_CANDIDATES, k * RESCORE_FACTOR));
     const query = this.stmt('select vec_quantize_binary(?)').pluck().get(blob(vector)) as Buffer;
     const rescored = this.rescore(vector, model, codes.nearest(query, candidates));
-    const rows = this.passing(rescored, w, k);
+    const rows = this.passing(rescored, this.whereByRowid(filters, 'p.rowid'), k);
     if (rows.length < k && w.selective) {
       // A narrow filter left too few of the global candidates: rank the filtered papers exactly
       // (on their int8 copies). With a category, its papers are read through the category index
@@ -326,9 +326,10 @@ export class SqliteSearchIndex implements SearchIndex {
 
   /**
    * The first k rescored papers that pass the filters, checked in order and in growing batches:
-   * without filters nearly every paper passes and only the first k+20 papers rows are read.
+   * without filters nearly every paper passes and only the first k+20 are looked up. The filters
+   * are tested on the papers' rowids (whereByRowid), found in the id index: no papers row is read.
    */
-  private passing(rows: Array<{ id: string; score: number }>, w: { sql: string; params: Params; selective: boolean }, k: number): Array<{ id: string; score: number }> {
+  private passing(rows: Array<{ id: string; score: number }>, w: { sql: string; params: Params }, k: number): Array<{ id: string; score: number }> {
     const out: Array<{ id: string; score: number }> = [];
     const check = this.stmt(`select p.id from papers p where p.id in (select value from json_each(?)) and ${w.sql}`).pluck();
     for (let from = 0, size = k + 20; from < rows.length && out.length < k; from += size, size *= 4) {
