@@ -32,9 +32,11 @@ export interface ImportOptions {
    */
   bulk?: boolean;
   /**
-   * Read, parse and normalise in a second thread (default off). Measured on the 2-core machine at
-   * 200,000 records: the same wall time as in line under load, 38% more CPU (copying every record
-   * between threads, the thread's own GC) and 24 MB more peak RSS, so it is not the default.
+   * Read, parse and normalise in a second thread (default off). With records handed over as JSON
+   * text (session 2, 200,000 records) it gave the same wall time as in line under load, 38% more CPU
+   * and 24 MB more peak RSS. They now cross packed (kaggle-pack.ts), which spares the writing thread
+   * the JSON parse; not yet measured on a quiet machine, so still not the default. In a 30,000-record
+   * trial the thread added about 60 MB of peak RSS (its own isolate and TypeScript loader).
    */
   readerThread?: boolean;
   /** Called when the papers are stored and bulk mode starts indexing them (0), then as it goes. */
