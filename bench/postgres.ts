@@ -221,7 +221,7 @@ async function main(): Promise<void> {
         process.stderr.write('\n');
         say(`stored ${(ids.length - from).toLocaleString('en')} SYNTHETIC vectors (512 dims) in ${((Date.now() - t) / 1000).toFixed(0)} s`);
       }
-      const { vectorIndexName, vectorIndexSql } = await import('../src/store/migrations/0602_search_postgres_vector_bits.js');
+      const { SIGN_GRAPH_EF_CONSTRUCTION, SIGN_GRAPH_M, signGraph, vectorIndexName, vectorIndexSql } = await import('../src/store/migrations/0602_search_postgres_vector_bits.js');
       const pgvector = version.pgv as string | null;
       const [hnsw] = (await pool.query<{ ok: boolean }>(`select to_regclass('${vectorIndexName(DIMS, pgvector)}') is not null as ok`)).rows;
       if (!hnsw?.ok) {
@@ -229,7 +229,8 @@ async function main(): Promise<void> {
         // The graph must fit in memory, or the build crawls (signs: 64 bytes a vector; floats: 2 kB).
         await onOneConnection(pool, [`set maintenance_work_mem = '${Math.max(1, Math.ceil((ids.length * DIMS * 4 * 2) / 2 ** 30))}GB'`, vectorIndexSql(DIMS, pgvector)]);
         await pool.query('analyze search_vectors');
-        say(`HNSW index ${vectorIndexName(DIMS, pgvector)} (m 16, ef_construction 64) over ${ids.length.toLocaleString('en')} vectors built in ${((Date.now() - b) / 1000).toFixed(0)} s`);
+        const params = signGraph(DIMS, pgvector) ? `m ${SIGN_GRAPH_M}, ef_construction ${SIGN_GRAPH_EF_CONSTRUCTION}` : 'm 16, ef_construction 64';
+        say(`HNSW index ${vectorIndexName(DIMS, pgvector)} (${params}) over ${ids.length.toLocaleString('en')} vectors built in ${((Date.now() - b) / 1000).toFixed(0)} s`);
       }
 
     }
