@@ -401,11 +401,17 @@ export class SqliteSearchIndex implements SearchIndex {
   async suggestTitles(q: TextQuery, limit: number): Promise<Array<{ paperId: string; title: string }>> {
     const match = compileTitlePrefix(q);
     if (!match) return [];
-    // Every keystroke asks: the same rank window as keyword search keeps a short prefix fast.
-    const rows = this.stmt(
-      `select p.id, p.title from (select rowid, s from (select rowid, rank s from papers_fts where papers_fts match ? order by rowid desc limit ${this.rankWindow}) order by s limit ?) f
-       join papers p on p.rowid = f.rowid where p.hidden = 0 order by f.s`,
-    ).all(match, limit + 5) as Array<{ id: string; title: string }>;
+    // Every keystroke asks: the same rank window as keyword search (from the newest papers' index
+    // when it holds the window) keeps a short prefix fast.
+    const ranked = this.inWindowOrder(
+      (table) =>
+        this.stmt(
+          `select f.rowid, f.s, f.n, p.id, p.title, p.hidden from (select rowid, s, count(*) over () n from (select rowid, rank s from ${table} where ${table} match ? order by rowid desc limit ${this.rankWindow}) order by s limit ?) f
+           join papers p on p.rowid = f.rowid order by f.s`,
+        ).all(match, limit + 5) as Array<{ n: number; id: string; title: string; hidden: number }>,
+      this.rankWindow,
+    );
+    const rows = ranked.filter((r) => !r.hidden);
     return rows.slice(0, limit).map((r) => ({ paperId: r.id, title: r.title }));
   }
 
