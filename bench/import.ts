@@ -64,7 +64,14 @@ const ctx: AppContext = {
 // ever held, also inside the long synchronous SQLite calls of the index phase that no timer could
 // sample. Writing 5 to clear_refs resets the mark, so each phase gets its own.
 const highWaterMark = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))![1]) * 1024;
-const resetHighWaterMark = () => writeFileSync('/proc/self/clear_refs', '5');
+let phasePeaks = true;
+const resetHighWaterMark = () => {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+  } catch {
+    phasePeaks = false; // not allowed here: each phase's figure is then the peak so far
+  }
+};
 const peakByPhase = { insert: 0, index: 0 };
 const rssBefore = process.memoryUsage().rss;
 resetHighWaterMark();
@@ -97,7 +104,7 @@ log(
     `${summary.bulk ? 'bulk mode: FTS triggers suspended, new papers indexed once at the end' : 'FTS triggers on every insert'}): ` +
     `${summary.inserted} papers inserted (${summary.problems} bad), ${searchable} in the full-text index; ` +
     `insert phase ${secs(importMs - importIndexMs)}, index phase ${secs(importIndexMs)}, total ${secs(importMs)} = ${Math.round(importRate)} papers/s ` +
-    `(${importCpu.toFixed(1)} CPU-s = ${Math.round(summary.inserted / importCpu)} papers per CPU-s); RSS ${mb(rssBefore)} before, peak ${mb(peakRss)} during the import (insert phase ${mb(peakByPhase.insert)}, index phase ${summary.bulk ? mb(peakByPhase.index) : '-'})`,
+    `(${importCpu.toFixed(1)} CPU-s = ${Math.round(summary.inserted / importCpu)} papers per CPU-s); RSS ${mb(rssBefore)} before, peak ${mb(peakRss)} during the import (insert phase ${mb(peakByPhase.insert)}, index phase ${summary.bulk ? mb(peakByPhase.index) : '-'}${phasePeaks ? '' : ', each the peak so far: the high-water mark could not be reset'})`,
 );
 if (searchable !== summary.inserted) log(`WARNING: ${summary.inserted - searchable} imported papers are not in the full-text index`);
 
