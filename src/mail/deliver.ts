@@ -78,10 +78,13 @@ export async function deliverOutbox(ctx: AppContext, opts: DeliveryOptions = {})
   const ledger: Ledger = {
     // A dot goes out only once every message accepted before it is marked sent (PostgreSQL runs the
     // two queries concurrently otherwise), so a crash leaves at most one unmarked copy per connection.
+    // The questions of the connections that open a transaction together arrive together (the SMTP
+    // thread posts once per turn) and each holds up its connection until answered: one call for
+    // them as soon as they are all in, not at the end of the turn.
     holds: new TurnBatch(async (ids: number[]) => {
       await commit.settled();
       return timed('lease check', () => heldOutboxRows(ctx.store, ids, workerId));
-    }),
+    }, queueMicrotask),
     commit,
   };
   let attempted = 0;

@@ -98,8 +98,9 @@ export class SmtpThreadPool implements SmtpPool {
       Promise.resolve()
         .then(() => (waiting?.beforeEnd ? waiting.beforeEnd() : false))
         .then(
-          (ok) => poster.post({ type: 'gate', id: m.id, ok }),
-          (err) => poster.post({ type: 'gate', id: m.id, ok: false, error: err instanceof Error ? err.message : String(err) }),
+          // The connection waits for this answer before its end-of-data dot: sent at once.
+          (ok) => poster.postSoon({ type: 'gate', id: m.id, ok }),
+          (err) => poster.postSoon({ type: 'gate', id: m.id, ok: false, error: err instanceof Error ? err.message : String(err) }),
         );
     } else if (m.type === 'done') {
       const waiting = this.inFlight.get(m.id);

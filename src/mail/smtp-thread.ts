@@ -45,7 +45,7 @@ function receive(m: ToSmtpThread): void {
       ? () =>
           new Promise<boolean>((resolve, reject) => {
             gates.set(m.id, { resolve, reject });
-            poster.post({ type: 'gate', id: m.id });
+            poster.postSoon({ type: 'gate', id: m.id }); // asked as the transaction opens; answered before the dot
           })
       : undefined;
     inFlight++;
