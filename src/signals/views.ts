@@ -12,10 +12,19 @@ const FLUSH_AT_PENDING = 1_000;
 // Crawlers, link previewers, monitors, HTTP libraries and headless browsers announce themselves.
 const BOT = /bot|crawl|spider|slurp|scrap|fetch|preview|monitor|uptime|check|curl|wget|httpie|python|java\/|go-http|okhttp|axios|node-fetch|undici|libwww|headless|phantom|lighthouse|facebookexternalhit|embedly|whatsapp|telegram|discord|slack|feed|rss/i;
 
+const decided = new Map<string, boolean>();
+
 /** True for user agents that are not a person reading (missing ones included). */
 export function isBot(userAgent: string | undefined): boolean {
   if (!userAgent || userAgent.length < 10) return true;
-  return BOT.test(userAgent);
+  // The pattern is long and most views come from a few browsers: each user agent is tested once.
+  let bot = decided.get(userAgent);
+  if (bot === undefined) {
+    bot = BOT.test(userAgent);
+    if (decided.size >= 1_000) decided.clear();
+    decided.set(userAgent, bot);
+  }
+  return bot;
 }
 
 interface Pending {
