@@ -134,12 +134,11 @@ export function cachedBody(entry: Entry, token: string, takesGzip: boolean): { b
  * private, always revalidated.
  */
 export function pageHeaders(hash: string, csrfToken: string, gzipped: boolean): Record<string, string> {
-  return {
-    etag: `W/"${hash}-${csrfToken.slice(0, 10)}${gzipped ? '-gz' : ''}"`,
-    'cache-control': 'private, no-cache',
-    vary: 'Cookie, Accept-Encoding',
-  };
+  return { etag: pageEtag(hash, csrfToken, gzipped), ...PAGE_CACHING };
 }
+
+export const pageEtag = (hash: string, csrfToken: string, gzipped: boolean) => `W/"${hash}-${csrfToken.slice(0, 10)}${gzipped ? '-gz' : ''}"`;
+export const PAGE_CACHING: Readonly<Record<string, string>> = { 'cache-control': 'private, no-cache', vary: 'Cookie, Accept-Encoding' };
 
 /**
  * Sends HTML with an ETag (answering 304 when it matches) and revalidation headers, gzipped when the

@@ -9,9 +9,14 @@
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import type { AppContext } from '../context.js';
 import { acceptsGzip } from './accept-encoding.js';
-import { cachedBody, COMPRESS_MIN_BYTES, pageCache, pageHeaders } from './cache.js';
+import { cachedBody, COMPRESS_MIN_BYTES, PAGE_CACHING, pageCache, pageEtag } from './cache.js';
 import { HTML_SECURITY_HEADERS } from './security-headers.js';
 import { csrfFor, NONCE_COOKIE, SESSION_COOKIE, validNonce } from './session.js';
+
+// The headers every answer carries but its ETag and length, as name, value, name, value... (Node
+// takes them so; spreading header objects per request cost 6 µs).
+const PAGE = Object.entries({ ...PAGE_CACHING, 'content-type': 'text/html; charset=utf-8', ...HTML_SECURITY_HEADERS }).flat();
+const GZIPPED_PAGE = [...PAGE, 'content-encoding', 'gzip'];
 
 /**
  * Adds the hook to every GET route. Call after registering the rate-limit plugin: it adds its own
@@ -30,13 +35,7 @@ export function registerHotPages(app: FastifyInstance, ctx: AppContext, onAnswer
     const token = csrfFor(ctx, nonce);
     const { body, gzipped } = cachedBody(entry, token, takesGzip);
     reply.hijack();
-    reply.raw.writeHead(entry.status, {
-      ...pageHeaders(entry.hash, token, gzipped),
-      'content-type': 'text/html; charset=utf-8',
-      ...(gzipped ? { 'content-encoding': 'gzip' } : {}),
-      ...HTML_SECURITY_HEADERS,
-      'content-length': body.length,
-    });
+    reply.raw.writeHead(entry.status, ['etag', pageEtag(entry.hash, token, gzipped), ...(gzipped ? GZIPPED_PAGE : PAGE), 'content-length', String(body.length)]);
     reply.raw.end(body);
     onAnswer();
     hot.page.onHit?.(request);
