@@ -104,7 +104,7 @@ export interface Figures {
  * generator's CPU and set the latency of any large response, the raw server's included. Each
  * client drops the bodies instead; both servers are measured the same way.
  */
-const dropBodies = (client: any) => {
+export const dropBodies = (client: any) => {
   client.pipelinedRequests.addBody = () => {};
 };
 

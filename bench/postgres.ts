@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { vectorParam } from '../src/search/pg/index.js';
 import { benchDatabase, databaseSize, postgresMemory } from './_pg.js';
+import { dropBodies } from './_http.js';
 
 const here = fileURLToPath(import.meta.url);
 const arg = (name: string, fallback: string) => {
@@ -374,7 +375,8 @@ async function main(): Promise<void> {
       const duration = Number(arg('duration', '10'));
       const connections = Number(arg('connections', '64'));
       // Threads of the load generator per server measured (autocannon workers); one thread is what
-      // held the raw server's two-process figure at 0.99x in run 1.
+      // held the raw server's two-process figure at 0.99x in run 1. One thread drops response bodies
+      // as the web benchmark does (dropBodies in _http.ts); worker threads take no function.
       const generatorThreads = Number(arg('generator-threads', '1'));
       const start = async (args: string[], env: Record<string, string> = {}) => {
         const child = fork(here, args, { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -402,7 +404,7 @@ async function main(): Promise<void> {
         const t = performance.now();
         const results = await Promise.all(
           servers.map((s) =>
-            autocannon({ url: s.url, connections: Math.max(1, Math.round(connections / servers.length)), duration, headers: visitorHeaders, ...(generatorThreads > 1 ? { workers: generatorThreads } : {}) }),
+            autocannon({ url: s.url, connections: Math.max(1, Math.round(connections / servers.length)), duration, headers: visitorHeaders, ...(generatorThreads > 1 ? { workers: generatorThreads } : { setupClient: dropBodies }) }),
           ),
         );
         const wall = (performance.now() - t) / 1000;
