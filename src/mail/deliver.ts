@@ -118,9 +118,13 @@ export async function deliverOutbox(ctx: AppContext, opts: DeliveryOptions = {})
       const subscribers = new Map((await getSubscribers(db, [...new Set(rows.map((r) => r.subscriberId))])).map((s) => [s.id, s]));
       // A digest row's sections, decoded once: for the papers to load and for rendering.
       const sections = new Map(rows.filter((r) => r.kind === 'digest').map((r) => [r.id, decodeSections(r.paperIds)]));
+      if (paperCache.size > 50_000) {
+        // Bounded memory, but the rows of the previous claim still waiting keep their papers.
+        const waiting = new Set(queue.flatMap((item) => item.sections.flatMap((s) => s.paperIds)));
+        for (const id of paperCache.keys()) if (!waiting.has(id)) paperCache.delete(id);
+      }
       const missing = new Set<string>();
       for (const list of sections.values()) for (const s of list) for (const id of s.paperIds) if (!paperCache.has(id)) missing.add(id);
-      if (paperCache.size > 50_000) paperCache.clear();
       for (const p of await getPapers(db, [...missing])) paperCache.set(p.id, p);
       for (const row of rows) queue.push({ row, sections: sections.get(row.id) ?? [], subscriber: subscribers.get(row.subscriberId), leaseUntil });
     });
