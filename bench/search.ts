@@ -132,8 +132,8 @@ try {
   // any-word query when nothing has every word), issued directly, two ways: the windowed ranking
   // paperboy uses, and plain ORDER BY rank over every match (what FTS5 alone would do). Filters
   // (cat:, year:, has:code) are SQL outside FTS5 and are not part of the raw side.
-  // The same window from the index of the newest papers when it holds the whole window (what
-  // searchPapers does, src/search/sqlite/recent-fts.ts), else from the full index.
+  // The same window from the index of the newest papers when it holds the whole window (counted
+  // there first, unranked, as searchPapers does: src/search/sqlite/index.ts), else from the full index.
   const sqlite = ctx.store.sqlite!;
   const rawPlain = sqlite.prepare('select rowid, rank from papers_fts where papers_fts match ? order by rank limit 20');
   const windowOf = (table: string) =>
@@ -141,14 +141,9 @@ try {
   const rawFull = windowOf('papers_fts');
   const rawRecent = windowOf('papers_fts_recent');
   const recentUsable = recentIndexUsable(sqlite);
+  const countRecent = sqlite.prepare(`select count(*) from (select rowid from papers_fts_recent where papers_fts_recent match ? limit ${RANK_WINDOW})`).pluck();
   const rawWindow = {
-    all: (m: string) => {
-      if (recentUsable) {
-        const rows = rawRecent.all(m) as Array<{ n: number }>;
-        if ((rows[0]?.n ?? 0) >= RANK_WINDOW) return rows;
-      }
-      return rawFull.all(m);
-    },
+    all: (m: string) => (recentUsable && (countRecent.get(m) as number) >= RANK_WINDOW ? rawRecent.all(m) : rawFull.all(m)),
   };
   const rawSearch = (stmt: { all: (m: string) => unknown[] }, s: string) => {
     const text = parseQuery(s).text;

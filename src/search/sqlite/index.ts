@@ -170,12 +170,19 @@ export class SqliteSearchIndex implements SearchIndex {
   /**
    * A ranked window's rows, from the index of the newest papers when the window is full there: the
    * newest `window` matches are then all among the newest papers, the same rows the full index
-   * would give (with BM25 statistics from the newest papers). Otherwise from the full index.
+   * would give (with BM25 statistics from the newest papers). Otherwise from the full index. The
+   * matches there are counted first, unranked (no IDF scan), so a narrower query does not rank twice
+   * (1M papers, CPU, 170 unfiltered bench queries: ranking there first and falling back p50 13.9 /
+   * p95 34.8 ms, counting first 12.5 / 28.7 ms, full index only 13.8 / 32.7 ms).
    */
-  private inWindowOrder<T extends { n: number }>(ranked: (table: string) => T[], window: number): T[] {
+  private inWindowOrder<T>(ranked: (table: string) => T[], window: number, match: string, filter?: { sql: string; params: Params }): T[] {
     if (this.recentUsable()) {
-      const rows = ranked('papers_fts_recent');
-      if ((rows[0]?.n ?? 0) >= window) return rows;
+      const inRecent = this.stmt(
+        `select count(*) from (select f.rowid from papers_fts_recent f where papers_fts_recent match ?${filter ? ` and ${filter.sql}` : ''} limit ?)`,
+      )
+        .pluck()
+        .get(match, ...(filter?.params ?? []), window) as number;
+      if (inRecent >= window) return ranked('papers_fts_recent');
     }
     return ranked('papers_fts');
   }
@@ -201,7 +208,7 @@ export class SqliteSearchIndex implements SearchIndex {
           `select rowid, s, count(*) over () n from (select f.rowid, f.rank s from ${table} f
            where ${table} match ? and ${wf.sql} order by f.rowid desc limit ?) order by s limit ? offset ?`,
         ).all(match, ...wf.params, window, o.limit, o.offset) as Array<{ rowid: number; s: number; n: number }>;
-      const rows = this.inWindowOrder(ranked, window);
+      const rows = this.inWindowOrder(ranked, window, match, wf);
       const ids = new Map(
         (this.stmt('select rowid, id from papers where rowid in (select value from json_each(?))').raw().all(JSON.stringify(rows.map((r) => r.rowid))) as Array<[number, string]>),
       );
@@ -219,7 +226,7 @@ export class SqliteSearchIndex implements SearchIndex {
         this.stmt(
           `select rowid, s, count(*) over () n from (select rowid, rank s from ${t} where ${t} match ? order by rowid desc limit ${this.rankWindow}) order by s limit ?`,
         ).all(match, fetch) as Array<{ rowid: number; s: number; n: number }>;
-      const ranked = (fetch: number) => (table ? rankedIn(table, fetch) : this.inWindowOrder((t) => rankedIn((table = t), fetch), this.rankWindow));
+      const ranked = (fetch: number) => (table ? rankedIn(table, fetch) : this.inWindowOrder((t) => rankedIn((table = t), fetch), this.rankWindow, match));
       const kept = (rows: Array<{ rowid: number; s: number }>) => {
         const ids = new Map(
           (this.stmt(`select p.rowid, p.id from papers p where p.rowid in (select value from json_each(?)) and ${w.sql}`).all(JSON.stringify(rows.map((r) => r.rowid)), ...w.params) as Array<{ rowid: number; id: string }>).map((r) => [r.rowid, r.id]),
@@ -410,6 +417,7 @@ export class SqliteSearchIndex implements SearchIndex {
            join papers p on p.rowid = f.rowid order by f.s`,
         ).all(match, limit + 5) as Array<{ n: number; id: string; title: string; hidden: number }>,
       this.rankWindow,
+      match,
     );
     const rows = ranked.filter((r) => !r.hidden);
     return rows.slice(0, limit).map((r) => ({ paperId: r.id, title: r.title }));
