@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { contentVersion } from '../store/daily.js';
+import { SECURITY_HEADERS } from '../web/security-headers.js';
 
 export interface Rendered {
   body: string;
@@ -74,6 +75,46 @@ export interface SendOptions {
   build: () => Promise<Rendered>;
 }
 
+// Addresses whose last answer came from a cache, per context, for answerFromCache below. Bounded:
+// addresses differ by query string too.
+interface Address {
+  cache: ResponseCache;
+  key: string;
+  headers: string[]; // name, value, ... : those that do not depend on the entry
+}
+const MAX_ADDRESSES = 5_000;
+const addressBooks = new WeakMap<AppContext, Map<string, Address>>();
+
+function rememberAddress(ctx: AppContext, url: string, o: SendOptions & { cache: ResponseCache }): void {
+  let book = addressBooks.get(ctx);
+  if (!book) addressBooks.set(ctx, (book = new Map()));
+  if (book.has(url)) return;
+  if (book.size >= MAX_ADDRESSES) book.delete(book.keys().next().value as string);
+  const headers = Object.entries({ 'cache-control': o.cacheControl, vary: 'Accept-Encoding', ...(o.cors ? { 'access-control-allow-origin': '*' } : {}), 'content-type': o.type, ...SECURITY_HEADERS }).flat();
+  book.set(url, { cache: o.cache, key: o.key, headers });
+}
+
+/**
+ * What sendCached would answer to this GET, when it needs nothing but memory: the address was
+ * answered from a cache before, its entry was checked against the content version within the
+ * last second, and the request is not conditional. Undefined otherwise. (Answered early by
+ * web/hot-pages.ts, before the handler runs.)
+ */
+export function answerFromCache(ctx: AppContext, request: FastifyRequest): { status: number; headers: string[]; body: Buffer } | undefined {
+  const address = addressBooks.get(ctx)?.get(request.url);
+  if (!address || request.headers['if-none-match'] !== undefined || request.headers['if-modified-since'] !== undefined) return undefined;
+  const entry = address.cache.recent(address.key, ctx.clock.now().getTime());
+  if (!entry) return undefined;
+  const gzip = takesGzip(entry, request);
+  if (gzip && !entry.gzip) return undefined;
+  const body = gzip ? entry.gzip! : entry.body;
+  const headers = ['etag', gzip ? gzipEtag(entry.etag) : entry.etag, ...address.headers, ...(entry.lastModified ? ['last-modified', entry.lastModified] : []), ...(gzip ? ['content-encoding', 'gzip'] : []), 'content-length', String(body.length)];
+  return { status: 200, headers, body };
+}
+
+const takesGzip = (entry: Entry, request: FastifyRequest) => entry.body.length > 1024 && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
+const gzipEtag = (etag: string) => `${etag.slice(0, -1)}-gz"`;
+
 export const etagOf = (body: Buffer | string) => `"${createHash('sha1').update(body).digest('base64url')}"`;
 
 /** Sends a rendered response with ETag/Last-Modified, answering 304 when the client's copy is current. */
@@ -89,9 +130,10 @@ export async function sendCached(ctx: AppContext, request: FastifyRequest, reply
     entry = { body, etag: etagOf(body), lastModified: Number.isFinite(lm) ? new Date(lm).toUTCString() : null, version, at: now, checkedAt: now };
     o.cache?.set(o.key, entry);
   }
+  if (o.cache && request.method === 'GET') rememberAddress(ctx, request.url, { ...o, cache: o.cache });
   // Each encoding is its own representation with its own strong validator (RFC 9110 8.8.3).
-  const gzip = entry.body.length > 1024 && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
-  const etag = gzip ? `${entry.etag.slice(0, -1)}-gz"` : entry.etag;
+  const gzip = takesGzip(entry, request);
+  const etag = gzip ? gzipEtag(entry.etag) : entry.etag;
   reply.header('ETag', etag).header('Cache-Control', o.cacheControl).header('Vary', 'Accept-Encoding');
   if (entry.lastModified) reply.header('Last-Modified', entry.lastModified);
   if (o.cors) reply.header('Access-Control-Allow-Origin', '*');

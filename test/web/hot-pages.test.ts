@@ -1,4 +1,4 @@
-// The fast path for anonymous readers of cached pages (src/web/hot-pages.ts): it answers what it
+// The fast path for cached pages and public responses (src/web/hot-pages.ts): it answers what it
 // may, exactly as the normal path would, and leaves everything else to the normal path. Which path
 // answered is read from /metrics (paperboy_page_cache_early_answers_total).
 import { after, before, describe, test } from 'node:test';
@@ -23,8 +23,12 @@ after(async () => {
   await ctx.cleanup();
 });
 
+// /metrics answers loopback addresses only; each call comes from one of its own, so that these
+// calls never count against the rate limit of the requests under test.
+let metricsCalls = 0;
 async function earlyAnswers(): Promise<number> {
-  const r = await app.inject({ url: '/metrics', remoteAddress: '127.0.0.1' });
+  metricsCalls++;
+  const r = await app.inject({ url: '/metrics', remoteAddress: `127.1.${Math.floor(metricsCalls / 250)}.${(metricsCalls % 250) + 1}` });
   return Number(/^paperboy_page_cache_early_answers_total (\d+)$/m.exec(r.body)?.[1]);
 }
 
@@ -112,6 +116,39 @@ describe('anonymous returning readers', () => {
     for (let i = 0; i < 41; i++) statuses.push((await browserGet('/', b.cookie, ip)).statusCode);
     assert.deepEqual(statuses.slice(0, 40), Array(40).fill(200));
     assert.equal(statuses[40], 429);
+  });
+});
+
+describe('public API lists and feeds', () => {
+  for (const url of ['/api/daily_papers', '/api/daily_papers?limit=1', '/feeds/daily.rss', '/feeds/daily.json']) {
+    test(`${url}: answered early with the same status, headers and bytes, gzipped or not, with or without cookies`, async () => {
+      const ip = from();
+      for (const headers of [{ 'accept-encoding': 'gzip' }, {}, { cookie: anonymous(ctx).cookie }] as Array<Record<string, string>>) {
+        const normal = await app.inject({ url, remoteAddress: ip, headers });
+        assert.equal(normal.statusCode, 200);
+        let early: LightMyRequestResponse | undefined;
+        for (let i = 0; i < 5 && !early; i++) {
+          const before = await earlyAnswers();
+          const r = await app.inject({ url, remoteAddress: ip, headers });
+          if ((await earlyAnswers()) === before + 1) early = r;
+        }
+        assert.ok(early, 'answered by the fast path');
+        assert.equal(early.statusCode, normal.statusCode);
+        assert.deepEqual(headersOf(early), headersOf(normal));
+        assert.deepEqual(early.rawPayload, normal.rawPayload);
+      }
+    });
+  }
+
+  test('conditional requests are left to the normal path, which answers 304', async () => {
+    const ip = from();
+    const first = await app.inject({ url: '/feeds/daily.rss', remoteAddress: ip });
+    const before = await earlyAnswers();
+    const again = await app.inject({ url: '/feeds/daily.rss', remoteAddress: ip, headers: { 'if-none-match': String(first.headers.etag) } });
+    assert.equal(again.statusCode, 304);
+    const since = await app.inject({ url: '/feeds/daily.rss', remoteAddress: ip, headers: { 'if-modified-since': String(first.headers['last-modified']) } });
+    assert.equal(since.statusCode, 304);
+    assert.equal(await earlyAnswers(), before);
   });
 });
 
