@@ -29,7 +29,9 @@ test('mail sent without SMTP configured is kept and shown at /dev/mail, safely',
     assert.match(String(htmlPart.headers['content-security-policy']), /default-src 'none'.*sandbox/);
     assert.doesNotMatch(String(htmlPart.headers['content-security-policy']), /script-src/);
 
-    assert.equal((await app.inject({ method: 'GET', url: '/dev/mail', remoteAddress: '203.0.113.5' })).statusCode, 404, 'only from this machine');
+    for (const url of ['/dev/mail', '/dev/mail?page=1', `/dev/mail/${name}`, `/dev/mail/${name}/html`]) {
+      assert.equal((await app.inject({ method: 'GET', url, remoteAddress: '203.0.113.5' })).statusCode, 404, `${url}: only from this machine`);
+    }
     assert.equal((await app.inject({ method: 'GET', url: '/dev/mail/..%2F..%2Fsecret' })).statusCode, 404);
   } finally {
     await app.close();
