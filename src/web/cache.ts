@@ -157,7 +157,9 @@ export async function sendHtml(request: FastifyRequest, reply: FastifyReply, bod
 
 /**
  * Serves a page: anonymous readers get the cached rendering (CSRF token filled in), signed-in
- * readers a fresh one (their upvotes and controls differ).
+ * readers a fresh one (their upvotes and controls differ). `hot` is given (`{}` at the least) where
+ * `key` follows from the address alone: repeat anonymous views of the address are then answered
+ * before routing (hot-pages.ts), and `hot.onHit` does for them what the handler does after this.
  */
 export async function servePage(
   ctx: AppContext,
