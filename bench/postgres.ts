@@ -11,20 +11,18 @@
 //     embedding time on either engine (bench/search.ts measures it);
 //   - vector recall@20 of the HNSW search (graph over the signs, exact re-ranking) against an exact
 //     scan, by the number of candidates re-ranked;
-//   - the daily page served by one web process, then by two (autocannon, split evenly);
+//   - the daily page served by one web process, then by two (wrk, one per process, load split evenly);
 //   - disk used (per relation and database) and memory (this process; PostgreSQL's processes).
 // Vectors are DETERMINISTIC SYNTHETIC ones (clustered, unit length, 512 dims), as in bench/search.ts:
 // embedding a million abstracts with the bundled model is not possible on this machine.
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import { vectorParam } from '../src/search/pg/index.js';
 import { benchDatabase, databaseSize, postgresMemory } from './_pg.js';
-import { dropBodies } from './_http.js';
 
 const here = fileURLToPath(import.meta.url);
 const arg = (name: string, fallback: string) => {
@@ -116,6 +114,40 @@ function cpuSeconds(pid: number): number {
   }
 }
 const postgresPids = () => execFileSync('ps', ['-C', 'postgres', '-o', 'pid='], { encoding: 'utf8' }).split('\n').map((l) => Number(l.trim())).filter(Boolean);
+
+/** CPU seconds of this process's children that have ended and been reaped (the wrk runs), from /proc. */
+function reapedChildrenCpuSeconds(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / 100; // cutime, cstime
+}
+
+/** Stops with a clear message when wrk, the load generator of the web part, is not installed. */
+function requireWrk(): void {
+  const probe = spawnSync('wrk', ['--version']);
+  if ((probe.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+    throw new Error('the web part needs wrk (a C load generator): apt-get install wrk, or bash scripts/install-bench-deps.sh');
+  }
+}
+
+const latencyUnits: Record<string, number> = { us: 0.001, ms: 1, s: 1000 };
+/**
+ * One wrk run against `url`, with the browser headers, and what its --latency report says:
+ * requests/s, p99 in ms, and failures (socket errors, timeouts, answers other than 2xx/3xx).
+ */
+async function wrk(url: string, connections: number, duration: number, threads: number): Promise<{ rps: number; p99: number; errors: number }> {
+  const headers = Object.entries(visitorHeaders).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
+  const args = ['-t', String(threads), '-c', String(connections), '-d', `${duration}s`, '--latency', ...headers, url];
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile('wrk', args, { timeout: (duration + 30) * 1000 }, (error, stdout, stderr) => (error ? reject(new Error(`wrk ${args.join(' ')}: ${error.message} ${stderr}`)) : resolve(stdout))),
+  );
+  const rps = /^Requests\/sec:\s+([\d.]+)/m.exec(out);
+  const p99 = /^\s+99%\s+([\d.]+)(us|ms|s)\s*$/m.exec(out);
+  if (!rps || !p99) throw new Error(`wrk printed no rate or p99:\n${out}`);
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out);
+  const errors = (socket ? socket.slice(1).reduce((n, x) => n + Number(x), 0) : 0) + Number(non2xx?.[1] ?? 0);
+  return { rps: Number(rps[1]), p99: Number(p99[1]) * latencyUnits[p99[2]!]!, errors };
+}
 
 // ---- a web server child (one per web process being measured), or the raw baseline serving bytes
 if (arg('child', '') === 'web') {
@@ -369,15 +401,16 @@ async function main(): Promise<void> {
     }
 
     if (part === 'all' || part === 'web') {
-      // 6. The daily page from one web process, then from two (load split evenly), each its own child
-      // process; then the same with a raw node:http server sending the same bytes, to show what the
-      // two cores allow once the load generator and PostgreSQL have had theirs.
+      // 6. The daily page from one web process, then from two, each its own child process on its own
+      // port with the load split evenly (the deployment's layout: N `serve --no-worker` processes
+      // behind a proxy, docs/deploy.md; Node 20 has no reusePort, and paperboy does not fork a
+      // cluster); then the same with a raw node:http server sending the same bytes, to show what the
+      // two cores allow once the load generator and PostgreSQL have had theirs. The load generator is
+      // wrk, one per server process: autocannon (JavaScript) took 110-160% of the two cores here.
       const duration = Number(arg('duration', '10'));
       const connections = Number(arg('connections', '64'));
-      // Threads of the load generator per server measured (autocannon workers); one thread is what
-      // held the raw server's two-process figure at 0.99x in run 1. One thread drops response bodies
-      // as the web benchmark does (dropBodies in _http.ts); worker threads take no function.
-      const generatorThreads = Number(arg('generator-threads', '1'));
+      const generatorThreads = Number(arg('generator-threads', '1')); // wrk threads per server process
+      requireWrk();
       const start = async (args: string[], env: Record<string, string> = {}) => {
         const child = fork(here, args, { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
         const port = await new Promise<number>((resolve, reject) => {
@@ -397,24 +430,21 @@ async function main(): Promise<void> {
             .on('error', reject);
         });
       const load = async (servers: Array<{ child: ChildProcess; url: string }>) => {
-        for (const s of servers) for (let i = 0; i < 50; i++) await fetchAsSent(s.url); // warm each page cache
+        // Warm each page cache, then each process's JIT (a second process starts cold) with a short wrk run.
+        for (const s of servers) for (let i = 0; i < 50; i++) await fetchAsSent(s.url);
+        await Promise.all(servers.map((s) => wrk(s.url, Math.max(generatorThreads, Math.round(connections / servers.length)), 2, generatorThreads)));
         // Every PostgreSQL process on the machine (other work's too), by pid: backends come and go.
         const pgCpu = () => new Map(postgresPids().map((p) => [p, cpuSeconds(p)]));
-        const before = { servers: servers.map((s) => cpuSeconds(s.child.pid!)), pg: pgCpu(), me: process.cpuUsage() };
+        const before = { servers: servers.map((s) => cpuSeconds(s.child.pid!)), pg: pgCpu(), generators: reapedChildrenCpuSeconds() };
         const t = performance.now();
-        const results = await Promise.all(
-          servers.map((s) =>
-            autocannon({ url: s.url, connections: Math.max(1, Math.round(connections / servers.length)), duration, headers: visitorHeaders, ...(generatorThreads > 1 ? { workers: generatorThreads } : { setupClient: dropBodies }) }),
-          ),
-        );
+        const results = await Promise.all(servers.map((s) => wrk(s.url, Math.max(generatorThreads, Math.round(connections / servers.length)), duration, generatorThreads)));
         const wall = (performance.now() - t) / 1000;
-        const me = process.cpuUsage(before.me);
         const share = (secs: number) => `${((100 * secs) / wall).toFixed(0)}%`;
         return {
-          rps: results.reduce((n, r) => n + r.requests.average, 0),
-          errors: results.reduce((n, r) => n + r.errors + r.timeouts + r.non2xx, 0),
-          p99: Math.max(...results.map((r) => r.latency.p99)),
-          cpu: `${servers.map((s, i) => share(cpuSeconds(s.child.pid!) - before.servers[i]!)).join(' + ')} server; PostgreSQL (all databases) ${share([...pgCpu()].reduce((n, [p, c]) => n + c - (before.pg.get(p) ?? 0), 0))}; load generator ${share((me.user + me.system) / 1e6)}`,
+          rps: results.reduce((n, r) => n + r.rps, 0),
+          errors: results.reduce((n, r) => n + r.errors, 0),
+          p99: Math.max(...results.map((r) => r.p99)),
+          cpu: `${servers.map((s, i) => share(cpuSeconds(s.child.pid!) - before.servers[i]!)).join(' + ')} server; PostgreSQL (all databases) ${share([...pgCpu()].reduce((n, [p, c]) => n + c - (before.pg.get(p) ?? 0), 0))}; wrk ${share(reapedChildrenCpuSeconds() - before.generators)}`,
         };
       };
       const kids: ChildProcess[] = [];
@@ -435,14 +465,15 @@ async function main(): Promise<void> {
         const s1 = await load([raw1]);
         const raw2 = await spawn(['--child', 'static'], env);
         const s2 = await load([raw1, raw2]);
+        const p99 = (x: number) => `${x.toFixed(1)} ms`;
         say('');
-        say(`## daily page (/), ${connections} connections split evenly, ${duration} s each, autocannon in this process (${generatorThreads} thread${generatorThreads > 1 ? 's' : ''} per server); ${page.body.length} bytes ${page.coding ?? 'identity'} per response`);
+        say(`## daily page (/), ${connections} connections split evenly, ${duration} s each, one wrk (${generatorThreads} thread${generatorThreads > 1 ? 's' : ''}) per server process; ${page.body.length} bytes ${page.coding ?? 'identity'} per response`);
         say(`| server | processes | requests/s | p99 | errors | CPU (100% = one core) |`);
         say(`| --- | --- | --- | --- | --- | --- |`);
-        say(`| paperboy | 1 | ${r1.rps.toFixed(0)} | ${r1.p99} ms | ${r1.errors} | ${r1.cpu} |`);
-        say(`| paperboy | 2 | ${r2.rps.toFixed(0)} | ${r2.p99} ms | ${r2.errors} | ${r2.cpu} |`);
-        say(`| raw node:http, same bytes | 1 | ${s1.rps.toFixed(0)} | ${s1.p99} ms | ${s1.errors} | ${s1.cpu} |`);
-        say(`| raw node:http, same bytes | 2 | ${s2.rps.toFixed(0)} | ${s2.p99} ms | ${s2.errors} | ${s2.cpu} |`);
+        say(`| paperboy | 1 | ${r1.rps.toFixed(0)} | ${p99(r1.p99)} | ${r1.errors} | ${r1.cpu} |`);
+        say(`| paperboy | 2 | ${r2.rps.toFixed(0)} | ${p99(r2.p99)} | ${r2.errors} | ${r2.cpu} |`);
+        say(`| raw node:http, same bytes | 1 | ${s1.rps.toFixed(0)} | ${p99(s1.p99)} | ${s1.errors} | ${s1.cpu} |`);
+        say(`| raw node:http, same bytes | 2 | ${s2.rps.toFixed(0)} | ${p99(s2.p99)} | ${s2.errors} | ${s2.cpu} |`);
         say(`ratio two / one: paperboy ${(r2.rps / r1.rps).toFixed(2)}x; raw server ${(s2.rps / s1.rps).toFixed(2)}x`);
       } finally {
         for (const k of kids) k.kill('SIGTERM');
