@@ -4,6 +4,7 @@
 // Within a second of the last check the version is not even asked: under load that saves a query
 // per request, and a list one second old is as good as a fresh one to a feed reader or a script.
 import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
@@ -98,10 +99,10 @@ function rememberAddress(ctx: AppContext, url: string, o: SendOptions & { cache:
  * What sendCached would answer to this GET, when it needs nothing but memory: the address was
  * answered from a cache before, its entry was checked against the content version within the
  * last second, and the request is not conditional. Undefined otherwise. (Answered early by
- * web/hot-pages.ts, before the handler runs.)
+ * web/early-answers.ts, before routing.)
  */
-export function answerFromCache(ctx: AppContext, request: FastifyRequest): { status: number; headers: string[]; body: Buffer } | undefined {
-  const address = addressBooks.get(ctx)?.get(request.url);
+export function answerFromCache(ctx: AppContext, request: IncomingMessage): { status: number; headers: string[]; body: Buffer } | undefined {
+  const address = addressBooks.get(ctx)?.get(request.url ?? '');
   if (!address || request.headers['if-none-match'] !== undefined || request.headers['if-modified-since'] !== undefined) return undefined;
   const entry = address.cache.recent(address.key, ctx.clock.now().getTime());
   if (!entry) return undefined;
@@ -112,7 +113,7 @@ export function answerFromCache(ctx: AppContext, request: FastifyRequest): { sta
   return { status: 200, headers, body };
 }
 
-const takesGzip = (entry: Entry, request: FastifyRequest) => entry.body.length > 1024 && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
+const takesGzip = (entry: Entry, request: { headers: IncomingHttpHeaders }) => entry.body.length > 1024 && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
 const gzipEtag = (etag: string) => `${etag.slice(0, -1)}-gz"`;
 
 export const etagOf = (body: Buffer | string) => `"${createHash('sha1').update(body).digest('base64url')}"`;

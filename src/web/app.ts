@@ -1,12 +1,14 @@
 // Builds the HTTP application: shared plugins, security headers, sessions and CSRF, the one error
 // renderer, then each domain's routes. Handlers live with their domain; this file only assembles.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
-import { registerHotPages } from './hot-pages.js';
+import { earlyAnswers } from './early-answers.js';
+import { clientKeys, RequestWindows } from './rate-limit.js';
 import { registerSession } from './session.js';
 import { renderError } from './error-page.js';
 import { HTML_SECURITY_HEADERS, SECURITY_HEADERS } from './security-headers.js';
@@ -20,8 +22,23 @@ import trendingRoutes from '../rank/routes.js';
 
 export type DomainRoutes = (app: FastifyInstance, ctx: AppContext) => Promise<void> | void;
 
+const RATE_WINDOW_MS = 60_000;
+
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  // Node's request event goes first to the early answers (set once the routes that feed them are
+  // registered), then to Fastify.
+  let answerEarly = (_request: IncomingMessage, _response: ServerResponse) => false;
   const app = Fastify({
+    serverFactory: (fastifyHandler) => {
+      const server = createServer((request, response) => {
+        if (!answerEarly(request, response)) fastifyHandler(request, response);
+      });
+      // As Fastify sets up a server it makes itself, with its default timeouts.
+      server.keepAliveTimeout = 72_000;
+      server.requestTimeout = 0;
+      server.setTimeout(0);
+      return server;
+    },
     logger: false, // requests are logged below through the shared pino logger, with secrets redacted
     trustProxy: ctx.config.PAPERBOY_TRUST_PROXY,
     bodyLimit: 1_048_576,
@@ -30,10 +47,15 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 262_144 });
+  // One set of per-client windows for routed requests and early answers alike (rate-limit.ts).
+  const windows = new RequestWindows();
+  const clientKey = clientKeys(ctx.config.PAPERBOY_TRUST_PROXY);
   await app.register(rateLimit, {
     global: true,
     max: ctx.config.PAPERBOY_RATE_LIMIT_PER_MIN,
-    timeWindow: 60_000,
+    timeWindow: RATE_WINDOW_MS,
+    store: windows.asStore(),
+    keyGenerator: (request) => clientKey(request.raw),
     // Limit headers only on the 429 itself: three extra headers on every page help nobody.
     addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
     errorResponseBuilder: (_req, context) => {
@@ -43,7 +65,6 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   });
 
   const metrics = registerMetrics(app);
-  registerHotPages(app, ctx, () => metrics.earlyAnswers.inc());
 
   // Synchronous hooks (done callbacks): these run on every response, and a promise per hook shows
   // up in the web benchmark.
@@ -71,5 +92,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   for (const routes of domains) await routes(app, ctx);
 
   await app.ready();
+  answerEarly = earlyAnswers(ctx, {
+    limit: { windows, clientKey, max: ctx.config.PAPERBOY_RATE_LIMIT_PER_MIN, windowMs: RATE_WINDOW_MS },
+    parseCookies: (header) => app.parseCookie(header),
+    onAnswer: () => metrics.earlyAnswers.inc(),
+  });
   return app;
 }

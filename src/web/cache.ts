@@ -4,6 +4,7 @@
 // so one cached copy serves every anonymous browser. Browsers that take gzip get the page compressed
 // once, with their token spliced into the compressed bytes (see spliced-gzip.ts).
 import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -19,10 +20,10 @@ export const COMPRESS_MIN_BYTES = 1024;
 /** Rendered in place of the CSRF token in cached pages; replaced per request. */
 export const CSRF_SLOT = '__pb_csrf_slot__';
 
-/** A page whose address alone names its cache entry, so that hot-pages.ts may answer it early. */
+/** A page whose address alone names its cache entry, so that early-answers.ts may answer it early. */
 export interface HotPage {
   /** Runs for every page sent by the fast path, as the route handler would have (a page view, say). */
-  onHit?: (request: FastifyRequest) => void;
+  onHit?: (request: { headers: IncomingHttpHeaders }) => void;
 }
 
 // Addresses differ by query string too; the bound keeps odd query strings from growing the map.
@@ -159,7 +160,7 @@ export async function sendHtml(request: FastifyRequest, reply: FastifyReply, bod
  * Serves a page: anonymous readers get the cached rendering (CSRF token filled in), signed-in
  * readers a fresh one (their upvotes and controls differ). `hot` is given (`{}` at the least) where
  * `key` follows from the address alone: repeat anonymous views of the address are then answered
- * before routing (hot-pages.ts), and `hot.onHit` does for them what the handler does after this.
+ * before routing (early-answers.ts), and `hot.onHit` does for them what the handler does after this.
  */
 export async function servePage(
   ctx: AppContext,

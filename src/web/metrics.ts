@@ -20,7 +20,7 @@ export function registerMetrics(app: FastifyInstance): { earlyAnswers: Counter }
 
   const earlyAnswers = new Counter({
     name: 'paperboy_page_cache_early_answers_total',
-    help: 'Anonymous page views answered from the page cache before routing (see web/hot-pages.ts)',
+    help: 'Anonymous page views answered from the page cache before routing (see web/early-answers.ts)',
     registers: [registry],
   });
 

@@ -1,5 +1,5 @@
 // The headers every response carries, and the content policy of HTML pages. Set by an onSend hook
-// on the normal path (app.ts) and written directly by the cached-page fast path (hot-pages.ts).
+// on the normal path (app.ts) and written directly by the cached-page fast path (early-answers.ts).
 
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";

@@ -1,30 +1,62 @@
-// The fast path for cached pages and public responses (src/web/hot-pages.ts): it answers what it
-// may, exactly as the normal path would, and leaves everything else to the normal path. Which path
-// answered is read from /metrics (paperboy_page_cache_early_answers_total).
+// Early answers (src/web/early-answers.ts): cached pages and public responses answered from Node's
+// request event, before Fastify. They must send exactly what the routed path sends, and leave
+// everything else to it. The early path exists only on a real socket (Fastify's inject goes straight
+// to the router), so every request under test here goes over one, from its own loopback address
+// (127.0.0.N) so that each test has its own rate-limit window. Which path answered is read from
+// /metrics (paperboy_page_cache_early_answers_total).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import http, { type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { makeTestContext, type TestContext } from '../helpers.js';
 import { buildApp } from '../../src/web/app.js';
 import { flushViews } from '../../src/signals/views.js';
-import { anonymous, get, paper, post, seed, signedIn } from './support.js';
+import { anonymous, paper, post, seed, signedIn } from './support.js';
 
 let ctx: TestContext;
 let app: FastifyInstance;
+let port: number;
 
 before(async () => {
   ctx = await makeTestContext({ PAPERBOY_RATE_LIMIT_PER_MIN: '40' });
   await seed(ctx, [paper('2411.00001', { title: 'First paper' }), paper('2411.00002', { title: 'Second paper' })], '2026-11-20');
   app = await buildApp(ctx);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  port = (app.server.address() as AddressInfo).port;
 });
 after(async () => {
   await app.close();
   await ctx.cleanup();
 });
 
-// /metrics answers loopback addresses only; each call comes from one of its own, so that these
-// calls never count against the rate limit of the requests under test.
+interface Answer {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  rawPayload: Buffer;
+  body: string;
+}
+
+/** One request over its own connection, from the loopback address `from`. */
+function send(url: string, from: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    http
+      .request({ host: '127.0.0.1', port, path: url, method, localAddress: from, agent: false, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const rawPayload = Buffer.concat(chunks);
+          resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, rawPayload, body: rawPayload.toString() });
+        });
+      })
+      .on('error', reject)
+      .end();
+  });
+}
+
+// /metrics answers loopback addresses only; it is asked through inject from addresses of its own,
+// so that these calls never count against the rate limit of the requests under test.
 let metricsCalls = 0;
 async function earlyAnswers(): Promise<number> {
   metricsCalls++;
@@ -33,22 +65,22 @@ async function earlyAnswers(): Promise<number> {
 }
 
 /** The response's headers without those that differ per response whatever the path (Date). */
-const headersOf = (r: LightMyRequestResponse) => Object.fromEntries(Object.entries(r.headers).filter(([name]) => name !== 'date'));
+const headersOf = (r: Answer) => Object.fromEntries(Object.entries(r.headers).filter(([name]) => name !== 'date'));
 
 // Each test gets its own client address: the limit of 40 a minute is per address.
-let clients = 0;
-const from = () => `192.0.2.${++clients}`;
-const browserGet = (url: string, cookie: string, remoteAddress: string, headers: Record<string, string> = {}) =>
-  app.inject({ url, remoteAddress, headers: { cookie, 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) test', ...headers } });
+let clients = 1;
+const from = () => `127.0.0.${++clients}`;
+const browserGet = (url: string, cookie: string, address: string, headers: Record<string, string> = {}) =>
+  send(url, address, { ...(cookie ? { cookie } : {}), 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) test', ...headers });
 
 /**
  * The same GET until the fast path answers it (at most 5 tries). The fast path passes to the normal
  * path whenever the content version is more than 250 ms old, which a slow machine may hit once.
  */
-async function answeredEarly(url: string, cookie: string, remoteAddress: string, headers: Record<string, string> = {}) {
+async function answeredEarly(url: string, cookie: string, address: string, headers: Record<string, string> = {}) {
   for (let i = 0; i < 5; i++) {
     const before = await earlyAnswers();
-    const r = await browserGet(url, cookie, remoteAddress, headers);
+    const r = await browserGet(url, cookie, address, headers);
     if ((await earlyAnswers()) === before + 1) return r;
   }
   throw new Error(`${url} was never answered by the fast path`);
@@ -101,7 +133,7 @@ describe('anonymous returning readers', () => {
   test('a change to the data shows at once: the fast path never answers from an entry it cannot vouch for', async () => {
     const b = anonymous(ctx);
     const ip = from();
-    const upvotes = (r: LightMyRequestResponse) => Number(/▲<\/span> (\d+) · Sign in to upvote/.exec(r.body)?.[1]);
+    const upvotes = (r: Answer) => Number(/▲<\/span> (\d+) · Sign in to upvote/.exec(r.body)?.[1]);
     const start = upvotes(await browserGet('/papers/2411.00001', b.cookie, ip));
     await browserGet('/papers/2411.00001', b.cookie, ip);
     const voter = await signedIn(ctx, 'hot-voter@example.org');
@@ -117,6 +149,18 @@ describe('anonymous returning readers', () => {
     assert.deepEqual(statuses.slice(0, 40), Array(40).fill(200));
     assert.equal(statuses[40], 429);
   });
+  test('routed and early requests of one client count against one limit', async () => {
+    const b = anonymous(ctx);
+    const ip = from();
+    const earlyBefore = await earlyAnswers();
+    const statuses: number[] = [];
+    // Without a nonce cookie a request is always routed (it is given one); with it, answered early.
+    for (let i = 0; i < 20; i++) statuses.push((await browserGet('/', '', ip)).statusCode, (await browserGet('/', b.cookie, ip)).statusCode);
+    assert.ok((await earlyAnswers()) - earlyBefore >= 15, 'most requests with the cookie were answered early');
+    assert.deepEqual(statuses, Array(40).fill(200));
+    assert.equal((await browserGet('/', '', ip)).statusCode, 429);
+    assert.equal((await browserGet('/', b.cookie, ip)).statusCode, 429);
+  });
 });
 
 describe('public API lists and feeds', () => {
@@ -124,12 +168,12 @@ describe('public API lists and feeds', () => {
     test(`${url}: answered early with the same status, headers and bytes, gzipped or not, with or without cookies`, async () => {
       const ip = from();
       for (const headers of [{ 'accept-encoding': 'gzip' }, {}, { cookie: anonymous(ctx).cookie }] as Array<Record<string, string>>) {
-        const normal = await app.inject({ url, remoteAddress: ip, headers });
+        const normal = await send(url, ip, headers);
         assert.equal(normal.statusCode, 200);
-        let early: LightMyRequestResponse | undefined;
+        let early: Answer | undefined;
         for (let i = 0; i < 5 && !early; i++) {
           const before = await earlyAnswers();
-          const r = await app.inject({ url, remoteAddress: ip, headers });
+          const r = await send(url, ip, headers);
           if ((await earlyAnswers()) === before + 1) early = r;
         }
         assert.ok(early, 'answered by the fast path');
@@ -142,11 +186,12 @@ describe('public API lists and feeds', () => {
 
   test('conditional requests are left to the normal path, which answers 304', async () => {
     const ip = from();
-    const first = await app.inject({ url: '/feeds/daily.rss', remoteAddress: ip });
+    await send('/feeds/daily.rss', ip);
+    const first = await send('/feeds/daily.rss', ip);
     const before = await earlyAnswers();
-    const again = await app.inject({ url: '/feeds/daily.rss', remoteAddress: ip, headers: { 'if-none-match': String(first.headers.etag) } });
+    const again = await send('/feeds/daily.rss', ip, { 'if-none-match': String(first.headers.etag) });
     assert.equal(again.statusCode, 304);
-    const since = await app.inject({ url: '/feeds/daily.rss', remoteAddress: ip, headers: { 'if-modified-since': String(first.headers['last-modified']) } });
+    const since = await send('/feeds/daily.rss', ip, { 'if-modified-since': String(first.headers['last-modified']) });
     assert.equal(since.statusCode, 304);
     assert.equal(await earlyAnswers(), before);
   });
@@ -160,7 +205,7 @@ describe('left to the normal path', () => {
     const before = await earlyAnswers();
 
     const member = await signedIn(ctx, 'hot-member@example.org');
-    const mine = await get(app, '/papers/2411.00001', member);
+    const mine = await browserGet('/papers/2411.00001', member.cookie, ip);
     assert.match(mine.body, /action="\/papers\/2411\.00001\/upvote"/, 'a signed-in reader gets the upvote button');
 
     const fresh = await browserGet('/papers/2411.00001', '', ip);
@@ -169,7 +214,7 @@ describe('left to the normal path', () => {
     const revalidated = await browserGet('/papers/2411.00001', b.cookie, ip, { 'if-none-match': String(tagged.headers.etag) });
     assert.equal(revalidated.statusCode, 304);
 
-    const head = await app.inject({ method: 'HEAD', url: '/papers/2411.00001', remoteAddress: ip, headers: { cookie: b.cookie } });
+    const head = await send('/papers/2411.00001', ip, { cookie: b.cookie }, 'HEAD');
     assert.equal(head.statusCode, 200);
     assert.equal(head.body, '');
 

@@ -1,5 +1,6 @@
 // The paper page: title and abstract with math, all authors, dates and versions, categories, license,
 // links, upvote, BibTeX, discussion, similar papers and why it is trending.
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { notFound } from '../../errors.js';
@@ -98,7 +99,7 @@ export function paperPage(ctx: AppContext) {
     const id = paperIdOf(request.params['*']);
     // Counted on every view of an existing paper, cached or not, on either path (unknown ids throw in
     // the render); a failure to count never fails the page.
-    const countView = (r: FastifyRequest) => {
+    const countView = (r: { headers: IncomingHttpHeaders }) => {
       recordView(ctx, id, r.headers['user-agent']).catch((err) => ctx.log.warn({ err }, 'recordView failed'));
     };
     const sent = await servePage(ctx, request, reply, `paper:${id}`, async (csrf) => {
