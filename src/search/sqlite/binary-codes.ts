@@ -81,6 +81,45 @@ export class BinaryCodes {
     best.sort((a, b) => d2[a] - d2[b]);
     return best.map((k) => this.ids[survivors[k]]);
   }
+
+  /**
+   * Of the codes stored under `ids` (any order; ids not held are skipped), the ids of the `count`
+   * nearest to `query`, nearest first: full codes only, for a filter's few thousand vectors.
+   */
+  nearestAmong(query: Uint8Array, ids: ArrayLike<number>, count: number): number[] {
+    const W = this.words;
+    const qv = new DataView(query.buffer, query.byteOffset, query.byteLength);
+    const q = Array.from({ length: W }, (_, j) => qv.getUint32(j * 4, true));
+    const slots: number[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const slot = this.slotOf(ids[i]);
+      if (slot >= 0) slots.push(slot);
+    }
+    const d = new Uint16Array(slots.length);
+    for (let k = 0; k < slots.length; k++) {
+      const o = slots[k] * W;
+      let s = 0;
+      for (let j = 0; j < W; j++) s += popcount(this.codes[o + j] ^ q[j]);
+      d[k] = s;
+    }
+    const best = select(d, slots.length, Math.min(count, slots.length), this.dims);
+    best.sort((a, b) => d[a] - d[b]);
+    return best.map((k) => this.ids[slots[k]]);
+  }
+
+  /** The slot of a vector id, or -1. Ids are held in rising order: they are loaded by rising id. */
+  private slotOf(id: number): number {
+    let lo = 0;
+    let hi = this.size - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = this.ids[mid];
+      if (at === id) return mid;
+      if (at < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
 }
 
 /** Indexes of the `count` smallest distances (ties at the cut-off taken in order), in O(n). */

@@ -9,7 +9,8 @@ import * as sqliteVec from 'sqlite-vec';
 import type { AppContext } from '../../context.js';
 import { registerSearchIndex, type IndexFilters, type IndexHit, type IndexSort, type KeywordPage, type SearchIndex, type VectorModel, type VectorRecord } from '../index.js';
 import type { TextQuery } from '../query.js';
-import { compileExcluded, compileMatch, compileTitlePrefix } from './match.js';
+import { compileExcluded, compileMatch, compileTitlePrefix, matchPhrases } from './match.js';
+import { PhraseCounts, loadBm25Df } from './bm25-df.js';
 import { BinaryCodes } from './binary-codes.js';
 import { cosineInt8, quantizeInt8 } from './int8-vectors.js';
 import { maintainRecentIndex, recentIndexUsable } from './recent-fts.js';
@@ -48,6 +49,9 @@ export const RANK_WINDOW = 10_000;
  */
 export const FILTERED_WINDOW = 2_000;
 
+/** bm25()'s column weights in the rank configuration of papers_fts and papers_fts_recent (migrations 0300, 0303): title, authors, abstract. */
+const FIELD_WEIGHTS = '10.0, 4.0, 1.0';
+
 /** How many quantized candidates are rescored per wanted neighbour (measured: bench/search.ts). */
 export const RESCORE_FACTOR = 10;
 /** The fewest candidates rescored for any k (recall@20 >= 0.95 at 1,000,000 papers needs 1,000). */
@@ -56,12 +60,32 @@ export const MIN_CANDIDATES = 1000;
 export class SqliteSearchIndex implements SearchIndex {
   private readonly statements = new Map<string, SqliteDatabase.Statement>();
 
-  /** rankWindow: RANK_WINDOW unless a test wants to see the window on a small store; useRecent: false to rank from the full index alone (the benchmark's comparison). */
+  /** Document counts for bm25_df (bm25-df.ts); undefined when the extension is not available here. */
+  readonly phraseCounts?: PhraseCounts;
+
+  /**
+   * rankWindow: RANK_WINDOW unless a test wants to see the window on a small store; useRecent: false
+   * to rank from the full index alone (the benchmark's comparison); dataDir: where bm25_df may be
+   * built when node_modules is read-only; knownCounts: false to rank with FTS5's bm25() itself.
+   */
   constructor(
     private readonly db: Db,
     private readonly rankWindow = RANK_WINDOW,
     private readonly useRecent = true,
-  ) {}
+    o: { dataDir?: string; knownCounts?: boolean } = {},
+  ) {
+    if (o.knownCounts !== false && loadBm25Df(db, o.dataDir)) this.phraseCounts = new PhraseCounts(db);
+  }
+
+  /**
+   * The BM25 score of a row of `table` (aliased `alias`) for the query q, lower is better, with
+   * its parameter: FTS5's bm25() with the phrases' document counts passed in (bm25_df) when the
+   * extension is loaded, else the table's own rank (bm25() with the same weights).
+   */
+  private score(table: string, alias: string, q: TextQuery): { sql: string; params: Params } {
+    if (!this.phraseCounts) return { sql: `${alias}.rank`, params: [] };
+    return { sql: `bm25_df(${alias}.${table}, ?, ${FIELD_WEIGHTS})`, params: [this.phraseCounts.blob(table, matchPhrases(q))] };
+  }
 
   private stmt(source: string): SqliteDatabase.Statement {
     let s = this.statements.get(source);
@@ -203,11 +227,13 @@ export class SqliteSearchIndex implements SearchIndex {
       // ranked, and counted; as many means there are more than the count cap. Papers rows are read
       // for the page only.
       const window = Math.max(Math.min(this.rankWindow, FILTERED_WINDOW), want);
-      const ranked = (table: string) =>
-        this.stmt(
-          `select rowid, s, count(*) over () n from (select f.rowid, f.rank s from ${table} f
+      const ranked = (table: string) => {
+        const score = this.score(table, 'f', q);
+        return this.stmt(
+          `select rowid, s, count(*) over () n from (select f.rowid, ${score.sql} s from ${table} f
            where ${table} match ? and ${wf.sql} order by f.rowid desc limit ?) order by s limit ? offset ?`,
-        ).all(match, ...wf.params, window, o.limit, o.offset) as Array<{ rowid: number; s: number; n: number }>;
+        ).all(...score.params, match, ...wf.params, window, o.limit, o.offset) as Array<{ rowid: number; s: number; n: number }>;
+      };
       const rows = this.inWindowOrder(ranked, window, match, wf);
       const ids = new Map(
         (this.stmt('select rowid, id from papers where rowid in (select value from json_each(?))').raw().all(JSON.stringify(rows.map((r) => r.rowid))) as Array<[number, string]>),
@@ -222,10 +248,12 @@ export class SqliteSearchIndex implements SearchIndex {
       // the same pass, so neither the window's fullness nor the count needs another scan.
       // The index is chosen on the first call (see inWindowOrder) and kept for the larger fetches.
       let table: string | undefined;
-      const rankedIn = (t: string, fetch: number) =>
-        this.stmt(
-          `select rowid, s, count(*) over () n from (select rowid, rank s from ${t} where ${t} match ? order by rowid desc limit ${this.rankWindow}) order by s limit ?`,
-        ).all(match, fetch) as Array<{ rowid: number; s: number; n: number }>;
+      const rankedIn = (t: string, fetch: number) => {
+        const score = this.score(t, 'f', q);
+        return this.stmt(
+          `select rowid, s, count(*) over () n from (select f.rowid, ${score.sql} s from ${t} f where ${t} match ? order by f.rowid desc limit ${this.rankWindow}) order by s limit ?`,
+        ).all(...score.params, match, fetch) as Array<{ rowid: number; s: number; n: number }>;
+      };
       const ranked = (fetch: number) => (table ? rankedIn(table, fetch) : this.inWindowOrder((t) => rankedIn((table = t), fetch), this.rankWindow, match));
       const kept = (rows: Array<{ rowid: number; s: number }>) => {
         const ids = new Map(
@@ -253,12 +281,13 @@ export class SqliteSearchIndex implements SearchIndex {
       // Otherwise hidden papers left too few of the window's papers: rank every match below.
     }
     if (!hits) {
-      const ord = this.order(o.sort, 'f.rank');
+      const score = this.score('papers_fts', 'f', q);
+      const ord = this.order(o.sort, 's');
       const rows = this.stmt(
-        `select p.id, f.rank from papers_fts f join papers p on p.rowid = f.rowid ${ord.join}
+        `select p.id, ${score.sql} s from papers_fts f join papers p on p.rowid = f.rowid ${ord.join}
          where papers_fts match ? and ${w.sql} order by ${ord.by} limit ? offset ?`,
-      ).all(match, ...w.params, o.limit, o.offset) as Array<{ id: string; rank: number }>;
-      hits = rows.map((r) => ({ paperId: r.id, score: -r.rank }));
+      ).all(...score.params, match, ...w.params, o.limit, o.offset) as Array<{ id: string; s: number }>;
+      hits = rows.map((r) => ({ paperId: r.id, score: -r.s }));
     }
     total ??= w.selective
       ? (this.stmt(`select count(*) n from (select 1 from papers_fts f join papers p on p.rowid = f.rowid where papers_fts match ? and ${w.sql} limit ?)`).get(match, ...w.params, cap + 1) as { n: number }).n
@@ -285,7 +314,7 @@ export class SqliteSearchIndex implements SearchIndex {
       this.codes = new BinaryCodes(model.dims);
       this.codesModel = model.name;
     }
-    const rows = this.stmt('select b.id, b.bits from search_vector_bits b where b.id > ? and b.dims = ?').raw().iterate(this.codes.maxId, model.dims) as Iterable<[number, Buffer]>;
+    const rows = this.stmt('select b.id, b.bits from search_vector_bits b where b.id > ? and b.dims = ? order by b.id').raw().iterate(this.codes.maxId, model.dims) as Iterable<[number, Buffer]>;
     for (const [id, bits] of rows) this.codes.add(id, bits);
     return this.codes;
   }
@@ -300,6 +329,22 @@ export class SqliteSearchIndex implements SearchIndex {
     // 1M; 1,000 gives 0.975 at 1M.
     const candidates = o.candidates ?? (w.selective ? Math.max(4000, k * RESCORE_FACTOR) : Math.max(MIN_CANDIDATES, k * RESCORE_FACTOR));
     const query = this.stmt('select vec_quantize_binary(?)').pluck().get(blob(vector)) as Buffer;
+    const category = filters.categories?.[0];
+    if (category && !o.candidates) {
+      // A category too small for enough of the global candidates to be in it: its own vectors
+      // (search_category_rows to search_vector_rows, migration 0305) are the candidates, nearest
+      // by their codes first, then rescored; the other filters are checked on the best.
+      const inCategory = this.stmt('select count(*) from search_category_rows where category = ?').pluck().get(category) as number;
+      if ((inCategory * Math.min(candidates, codes.size)) / codes.size < 2 * k) {
+        const ids = this.stmt('select m.vector_id from search_category_rows c join search_vector_rows m on m.paper_rowid = c.paper_rowid where c.category = ?')
+          .pluck()
+          .all(category) as number[];
+        const wanted = Math.max(MIN_CANDIDATES, k * RESCORE_FACTOR);
+        const near = this.passing(this.rescore(vector, model, codes.nearestAmong(query, ids, wanted)), this.whereByRowid(filters, 'p.rowid'), k);
+        // Fewer than k left by the other filters from part of the category: the exact ranking below.
+        if (near.length >= k || ids.length <= wanted) return near.map((r) => ({ paperId: r.id, score: r.score }));
+      }
+    }
     const rescored = this.rescore(vector, model, codes.nearest(query, candidates));
     const rows = this.passing(rescored, this.whereByRowid(filters, 'p.rowid'), k);
     if (rows.length < k && w.selective) {
@@ -400,8 +445,15 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 
   async vectorCoverage(model: VectorModel): Promise<{ embedded: number; total: number }> {
-    const embedded = (this.stmt('select count(*) n from embedding_state where model = ?').get(model.name) as { n: number }).n;
-    const total = (this.stmt('select count(*) n from papers where hidden = 0').get() as { n: number }).n;
+    // Whole-table counts (SQLite counts a table's pages without reading its rows) less the few rows
+    // of other models and the hidden papers, found by index (migration 0305): counting the matching
+    // rows themselves read every papers row (1M papers: 1.7 s) or a million index entries.
+    const embedded = this.stmt(
+      `select (select count(*) from embedding_state) - (select count(*) from embedding_state where model < ?) - (select count(*) from embedding_state where model > ?)`,
+    )
+      .pluck()
+      .get(model.name, model.name) as number;
+    const total = this.stmt('select (select count(*) from search_filter_rows) - (select count(*) from search_filter_rows where hidden = 1)').pluck().get() as number;
     return { embedded, total };
   }
 
@@ -485,5 +537,5 @@ export class SqliteSearchIndex implements SearchIndex {
 
 registerSearchIndex('sqlite', (ctx: AppContext) => {
   if (!ctx.store.sqlite) throw new Error('SQLite store without a raw handle');
-  return new SqliteSearchIndex(ctx.store.sqlite);
+  return new SqliteSearchIndex(ctx.store.sqlite, RANK_WINDOW, true, { dataDir: ctx.config.PAPERBOY_DATA_DIR });
 });

@@ -23,6 +23,19 @@ export function compileMatch(q: TextQuery): string | undefined {
   return joined + negatives;
 }
 
+/**
+ * Each phrase of compileMatch's expression as a MATCH expression of its own, in the order FTS5
+ * numbers them (left to right): what bm25_df's document counts are counted with (bm25-df.ts).
+ */
+export function matchPhrases(q: TextQuery): string[] {
+  const out: string[] = [];
+  for (const t of new Set(q.terms)) out.push(...(t === q.prefix ? [quote(t), `${quote(t)}*`] : [quote(t)]));
+  for (const p of q.phrases) out.push(phrase(p));
+  for (const a of q.authors) out.push(`authors : ${phrase(a)}`);
+  for (const e of q.excluded) out.push(phrase(e));
+  return out;
+}
+
 /** A MATCH expression for excluded words alone (used as NOT IN when nothing positive is given). */
 export function compileExcluded(q: Pick<TextQuery, 'excluded'>): string | undefined {
   if (!q.excluded?.length) return undefined;
