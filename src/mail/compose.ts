@@ -90,11 +90,11 @@ export class Composer {
   }
 
   private category(category: string): Promise<Paper[]> {
-    return this.recent(this.source(`category:${category}`, async () => (await papersByCategory(this.ctx.store.db, category, 20)).filter((p) => p.publishedAt >= this.loadSince)));
+    return this.recent(this.source(`category:${category}`, async () => papersByCategory(this.ctx.store.db, category, 20, 0, this.loadSince)));
   }
 
   private author(name: string): Promise<Paper[]> {
-    return this.recent(this.source(`author:${authorKey(name)}`, async () => (await papersByAuthor(this.ctx.store.db, authorKey(name), 20)).filter((p) => p.publishedAt >= this.loadSince)));
+    return this.recent(this.source(`author:${authorKey(name)}`, async () => papersByAuthor(this.ctx.store.db, authorKey(name), 20, 0, this.loadSince)));
   }
 
   private async recent(list: Promise<Paper[]>): Promise<Paper[]> {

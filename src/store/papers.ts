@@ -1,7 +1,7 @@
 // Papers: the domain type, its mapping from rows, and the repository functions every part uses.
 // Writes are batched upserts so that ingest of a million records stays fast; a newer version updates
 // a paper in place and keeps its id, upvotes and comments; the same version again changes nothing.
-import { CompiledQuery, type ExpressionBuilder, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { CompiledQuery, type Expression, type ExpressionBuilder, type Kysely, type SqlBool, type Selectable, type Transaction } from 'kysely';
 import { dialectOf, sqliteHandleOf } from './db.js';
 import { authorRows, categoryRows, isNewer, paperRow } from './paper-rows.js';
 import { upsertPapersSqlite } from './papers-sqlite.js';
@@ -290,8 +290,10 @@ export async function dailyPapers(db: Db, from: string, to: string): Promise<Arr
   return rows.map((r) => ({ ...paperFromRow(r), day: r.day, submittedBy: r.submitted_by }));
 }
 
-/** Papers by an author key, newest first. */
-export async function papersByAuthor(db: Db, key: string, limit = 50, offset = 0): Promise<Paper[]> {
+/** Papers by an author key, newest first; with `since`, only those published since then. */
+export async function papersByAuthor(db: Db, key: string, limit = 50, offset = 0, since?: string): Promise<Paper[]> {
+  if (since !== undefined)
+    return newestSince(db, since, limit, offset, (eb) => eb.exists(eb.selectFrom('paper_authors as a').select('a.paper_id').whereRef('a.paper_id', '=', 'p.id').where('a.name_key', '=', key)));
   const rows = await db
     .selectFrom('paper_authors as a')
     .innerJoin('papers as p', 'p.id', 'a.paper_id')
@@ -305,14 +307,34 @@ export async function papersByAuthor(db: Db, key: string, limit = 50, offset = 0
   return rows.map(paperFromRow);
 }
 
-/** Papers in a category (primary or cross-listed), newest first. */
-export async function papersByCategory(db: Db, category: string, limit = 50, offset = 0): Promise<Paper[]> {
+/** Papers in a category (primary or cross-listed), newest first; with `since`, only those published since then. */
+export async function papersByCategory(db: Db, category: string, limit = 50, offset = 0, since?: string): Promise<Paper[]> {
+  if (since !== undefined)
+    return newestSince(db, since, limit, offset, (eb) => eb.exists(eb.selectFrom('paper_categories as c').select('c.paper_id').whereRef('c.paper_id', '=', 'p.id').where('c.category', '=', category)));
   const rows = await db
     .selectFrom('paper_categories as c')
     .innerJoin('papers as p', 'p.id', 'c.paper_id')
     .selectAll('p')
     .where('c.category', '=', category)
     .where('p.hidden', '=', 0)
+    .orderBy('p.published_at', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  return rows.map(paperFromRow);
+}
+
+// The recent papers of an author or category (digest sections): walked newest first from the
+// published_at index, each checked for the author or category, so that the query stops at the
+// limit or the date. Joining from the author or category instead sorts all of its papers (a
+// category of 8,000 papers: 100-240 ms for none in the window, 0.6 ms this way; 100,000 papers).
+async function newestSince(db: Db, since: string, limit: number, offset: number, belongs: (eb: ExpressionBuilder<Database & { p: PapersTable }, 'p'>) => Expression<SqlBool>): Promise<Paper[]> {
+  const rows = await db
+    .selectFrom('papers as p')
+    .selectAll('p')
+    .where('p.published_at', '>=', since)
+    .where('p.hidden', '=', 0)
+    .where(belongs)
     .orderBy('p.published_at', 'desc')
     .limit(limit)
     .offset(offset)

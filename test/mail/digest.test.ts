@@ -7,6 +7,7 @@ import { buildApp } from '../../src/web/app.js';
 import { runDigests } from '../../src/mail/digest-run.js';
 import { getSubscriberByEmail } from '../../src/store/subscribers.js';
 import { outboxRowsOf } from '../../src/store/outbox.js';
+import { setPaperHidden, upsertPapers } from '../../src/store/papers.js';
 import { addPapers, addSubscribers, BASE_URL, mailTest, paper } from './helpers.js';
 import { localPath, postForm } from './web.js';
 
@@ -120,6 +121,34 @@ test('each paper appears once per digest even when several sections match it', a
     await runDigests(t.ctx, { period: 'daily', force: true });
     const [m] = await t.sink.parsed();
     assert.equal(m.text!.split('Attention for everyone').length - 1, 1);
+  } finally {
+    await t.done();
+  }
+});
+
+test('category and author sections hold their newest visible papers of the last days, newest first', async () => {
+  const t = await mailTest();
+  try {
+    const notListed = (id: string, over: Parameters<typeof paper>[1]) => paper(id, { categories: ['math.CO'], authors: ['Sofia Kovalevskaya'], ...over });
+    await upsertPapers(
+      t.ctx.store.db,
+      [
+        notListed('2611.00050', { publishedAt: '2026-11-19T18:00:00Z' }),
+        notListed('2611.00051', { publishedAt: '2026-11-18T09:00:00Z' }),
+        notListed('2611.00052', { publishedAt: '2026-10-01T09:00:00Z' }), // before the window
+        notListed('2611.00053', { publishedAt: '2026-11-19T20:00:00Z' }), // hidden below
+        notListed('2611.00054', { categories: ['cs.CL'], authors: ['Emmy Noether'], publishedAt: '2026-11-19T12:00:00Z' }),
+        notListed('2611.00055', { categories: ['cs.CL'], authors: ['Emmy Noether'], publishedAt: '2025-01-01T12:00:00Z' }),
+      ],
+      t.ctx.clock.now().toISOString(),
+    );
+    await setPaperHidden(t.ctx.store.db, '2611.00053', true, t.ctx.clock.now().toISOString());
+    await addSubscribers(t.ctx, ['sections@example.org'], { topN: 0, includeDaily: false, categories: ['math.CO'], authors: ['Emmy Noether'] });
+    await runDigests(t.ctx, { period: 'daily', force: true });
+    const [m] = await t.sink.parsed();
+    // The text part's section headings and paper links, in order.
+    const outline = m.text!.split('\n').flatMap((line) => (/^New (in|from) /.test(line) ? [line] : (line.match(/\/papers\/(\S+)$/)?.slice(1) ?? [])));
+    assert.deepEqual(outline, ['New in math.CO', '2611.00050', '2611.00051', 'New from Emmy Noether', '2611.00054']);
   } finally {
     await t.done();
   }
