@@ -1,4 +1,4 @@
-// `npm run bench -- postgres [--n 100000] [--part all|search|keyword|recall|web|seed] [--candidates 100,400,...] [--generator-threads 1] [--keep] [--queries 200]
+// `npm run bench -- postgres [--n 100000] [--part all|search|keyword|recall|web|seed] [--candidates 100,400,...] [--generator-threads 1] [--rounds 3] [--keep] [--queries 200]
 //                             [--recall-queries 30] [--duration 10] [--connections 64]`
 //
 // paperboy on PostgreSQL (tsvector + GIN, pgvector HNSW), in a database of its own
@@ -455,26 +455,38 @@ async function main(): Promise<void> {
       };
       try {
         const webArgs = ['--child', 'web', '--url', database.url, '--dir', dir];
-        const one = await spawn(webArgs);
+        const [one, two] = [await spawn(webArgs), await spawn(webArgs)];
         const page = await fetchAsSent(one.url);
-        const r1 = await load([one]);
-        const two = await spawn(webArgs);
-        const r2 = await load([one, two]);
         const env = { BENCH_PAGE: page.body.toString('base64'), BENCH_CODING: page.coding ?? '' };
-        const raw1 = await spawn(['--child', 'static'], env);
-        const s1 = await load([raw1]);
-        const raw2 = await spawn(['--child', 'static'], env);
-        const s2 = await load([raw1, raw2]);
-        const p99 = (x: number) => `${x.toFixed(1)} ms`;
+        const [raw1, raw2] = [await spawn(['--child', 'static'], env), await spawn(['--child', 'static'], env)];
+        // Rounds of one, two, raw one, raw two, one after the other: on a machine shared with other
+        // work a single round can catch a burst of it in one row and not the next (--rounds N).
+        const rounds = Number(arg('rounds', '3'));
+        const configs = [
+          { server: 'paperboy', processes: [one] },
+          { server: 'paperboy', processes: [one, two] },
+          { server: 'raw node:http, same bytes', processes: [raw1] },
+          { server: 'raw node:http, same bytes', processes: [raw1, raw2] },
+        ];
+        const rows: string[] = [];
+        const rates = configs.map(() => [] as number[]);
+        for (let round = 1; round <= rounds; round++) {
+          for (const [i, c] of configs.entries()) {
+            const r = await load(c.processes);
+            rates[i]!.push(r.rps);
+            rows.push(`| ${round} | ${c.server} | ${c.processes.length} | ${r.rps.toFixed(0)} | ${r.p99.toFixed(1)} ms | ${r.errors} | ${r.cpu} |`);
+          }
+        }
+        const median = (xs: number[]) => pct(xs, 50);
+        const ratios = (one: number, two: number) => rates[two]!.map((x, round) => x / rates[one]![round]!);
+        const [paperboyRatios, rawRatios] = [ratios(0, 1), ratios(2, 3)];
         say('');
-        say(`## daily page (/), ${connections} connections split evenly, ${duration} s each, one wrk (${generatorThreads} thread${generatorThreads > 1 ? 's' : ''}) per server process; ${page.body.length} bytes ${page.coding ?? 'identity'} per response`);
-        say(`| server | processes | requests/s | p99 | errors | CPU (100% = one core) |`);
-        say(`| --- | --- | --- | --- | --- | --- |`);
-        say(`| paperboy | 1 | ${r1.rps.toFixed(0)} | ${p99(r1.p99)} | ${r1.errors} | ${r1.cpu} |`);
-        say(`| paperboy | 2 | ${r2.rps.toFixed(0)} | ${p99(r2.p99)} | ${r2.errors} | ${r2.cpu} |`);
-        say(`| raw node:http, same bytes | 1 | ${s1.rps.toFixed(0)} | ${p99(s1.p99)} | ${s1.errors} | ${s1.cpu} |`);
-        say(`| raw node:http, same bytes | 2 | ${s2.rps.toFixed(0)} | ${p99(s2.p99)} | ${s2.errors} | ${s2.cpu} |`);
-        say(`ratio two / one: paperboy ${(r2.rps / r1.rps).toFixed(2)}x; raw server ${(s2.rps / s1.rps).toFixed(2)}x`);
+        say(`## daily page (/), ${connections} connections split evenly, ${duration} s each, one wrk (${generatorThreads} thread${generatorThreads > 1 ? 's' : ''}) per server process, ${rounds} rounds; ${page.body.length} bytes ${page.coding ?? 'identity'} per response`);
+        say(`| round | server | processes | requests/s | p99 | errors | CPU (100% = one core) |`);
+        say(`| --- | --- | --- | --- | --- | --- | --- |`);
+        for (const row of rows) say(row);
+        say(`median requests/s: paperboy one ${median(rates[0]!).toFixed(0)}, two ${median(rates[1]!).toFixed(0)}; raw one ${median(rates[2]!).toFixed(0)}, two ${median(rates[3]!).toFixed(0)}`);
+        say(`ratio two / one by round: paperboy ${paperboyRatios.map((x) => `${x.toFixed(2)}x`).join(', ')} (median ${median(paperboyRatios).toFixed(2)}x); raw server ${rawRatios.map((x) => `${x.toFixed(2)}x`).join(', ')} (median ${median(rawRatios).toFixed(2)}x)`);
       } finally {
         for (const k of kids) k.kill('SIGTERM');
       }
