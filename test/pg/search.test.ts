@@ -114,3 +114,21 @@ test('a 32-dim model keeps the float HNSW graph (its signs say too little) and f
   const recall = await recallOf(dims, vec, `v.vec::vector(${dims}) <=> $1::vector(${dims})`, `search_vectors_hnsw_${dims}`);
   assert.ok(recall >= 0.95, `recall@20 = ${recall}`);
 });
+
+test('512-dim vectors are kept in their table row, not moved out of line (a re-ranked candidate is one row read)', { skip }, async () => {
+  const ctx = await makeTestContext();
+  try {
+    const papers = Array.from({ length: 20 }, (_, i) => paper(`2403.${String(i).padStart(5, '0')}`, `Paper ${i}`, 'Vectors.'));
+    await upsertPapers(ctx.store.db, papers, NOW);
+    const search = searchIndexOf(ctx) as PostgresSearchIndex;
+    const model = { name: 'test-inline-512', dims: 512 };
+    const vectors = papers.map(() => normalize(Array.from({ length: 512 }, rand)));
+    await search.upsertVectors(papers.map((p, i) => ({ paperId: p.id, vector: vectors[i]! })), model, NOW);
+    const [toast] = (await ctx.store.pool!.query<{ bytes: number }>(`select pg_relation_size(reltoastrelid)::int as bytes from pg_class where oid = 'search_vectors'::regclass`)).rows;
+    assert.equal(toast?.bytes, 0, 'nothing in the TOAST table of search_vectors');
+    const stored = await search.vectorOf(papers[3]!.id, model);
+    assert.deepEqual(Array.from(stored!).map((x) => x.toFixed(5)), Array.from(vectors[3]!).map((x) => x.toFixed(5)));
+  } finally {
+    await ctx.cleanup();
+  }
+});

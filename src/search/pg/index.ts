@@ -8,6 +8,7 @@ import type { AppContext } from '../../context.js';
 import { createVectorTable } from '../../store/migrations/0600_search_postgres.js';
 import { searchRowValues, tsvFunction } from '../../store/migrations/0601_search_postgres_titles.js';
 import { signGraph, signsOf, vectorIndexSql } from '../../store/migrations/0602_search_postgres_vector_bits.js';
+import { inlineVectorsSql } from '../../store/migrations/0604_search_postgres_inline_vectors.js';
 import { registerSearchIndex, type IndexFilters, type IndexHit, type IndexSort, type KeywordPage, type SearchIndex, type VectorModel, type VectorRecord } from '../index.js';
 import type { TextQuery } from '../query.js';
 import { compileExcluded, compileTitlePrefix, compileTsquery, compileWord } from './tsquery.js';
@@ -238,6 +239,7 @@ export class PostgresSearchIndex implements SearchIndex {
       const { Kysely, PostgresDialect } = await import('kysely');
       const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: this.pool }) });
       const made = await createVectorTable(db).catch(() => false);
+      if (made) await this.query(inlineVectorsSql);
       if (made) this.pgvector = (await this.query<{ v: string | null }>(`select extversion as v from pg_extension where extname = 'vector'`))[0]?.v ?? null;
       if (!made) this.ctx.log.warn('pgvector is not available on this PostgreSQL server: search runs on full text only (docs/deploy.md)');
       return made;
@@ -301,11 +303,13 @@ export class PostgresSearchIndex implements SearchIndex {
          where v.dims = ${dims} and v.model = ${m} and ${where} order by ${distance} limit ${kp}`;
     const client = await this.pool.connect();
     try {
-      await client.query('begin');
       // The walk keeps `candidates` neighbours (up to pgvector's ceiling); filters apply after it, and
       // the iterative scan walks on until enough rows pass them (or the query asks past the ceiling).
-      await client.query(`set local hnsw.ef_search = ${Math.min(MAX_EF_SEARCH, candidates)}`);
-      if (this.iterativeScan) await client.query(`set local hnsw.iterative_scan = relaxed_order`);
+      // One round trip for the three statements: under load each wait for the server costs more
+      // than the statement.
+      await client.query(
+        `begin; set local hnsw.ef_search = ${Math.min(MAX_EF_SEARCH, candidates)}${this.iterativeScan ? '; set local hnsw.iterative_scan = relaxed_order' : ''}`,
+      );
       let rows = (await client.query<{ id: string; d: number }>(approximate, params.values)).rows;
       if (rows.length < k && filtered) {
         // A narrow filter: rank the filtered papers exactly instead.
