@@ -61,6 +61,13 @@ test('vectors beside their papers rowids; a small category searched among its ow
       assert.deepEqual(got.map((h) => h.score), got.map((h) => h.score).sort((a, b) => b - a));
     };
     await searchCategory();
+    // A date filter alone is checked on the candidates before they are rescored: only papers
+    // that pass it, best first, and as many as asked.
+    const recent = await index.vector(query, model, { categories: [], after: '2024-06-01' }, 10);
+    const passing = new Set(papers.filter((p, i) => i !== 10 && p.publishedAt >= '2024-06-01').map((p) => p.id));
+    assert.equal(recent.length, 10);
+    assert.ok(recent.every((h) => passing.has(h.paperId)));
+    assert.deepEqual(recent.map((h) => h.score), recent.map((h) => h.score).sort((a, b) => b - a));
 
     // Coverage: hidden papers are not counted, nor vectors of another model.
     assert.deepEqual(await index.vectorCoverage(model), { embedded: papers.length, total: papers.length - 1 });
