@@ -110,7 +110,7 @@ export async function deliverOutbox(ctx: AppContext, opts: DeliveryOptions = {})
     const now = ctx.clock.now();
     const leaseUntil = now.getTime() + leaseMs;
     await timedAsync('claim rows', async () => {
-      const rows = await claimOutbox(db, workerId, now.toISOString(), new Date(leaseUntil).toISOString(), batch, opts.onlyIds);
+      const rows = await claimOutbox(ctx.store, workerId, now.toISOString(), new Date(leaseUntil).toISOString(), batch, opts.onlyIds);
       if (!rows.length) {
         exhausted = true;
         return;

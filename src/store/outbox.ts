@@ -175,7 +175,9 @@ export async function papersAlreadySent(db: Db, subscriberIds: number[]): Promis
 }
 
 /** Claims up to `limit` due rows for `workerId` until `leaseUntil`, counting an attempt on each. */
-export async function claimOutbox(db: Kysely<Database>, workerId: string, now: string, leaseUntil: string, limit: number, onlyIds?: number[]): Promise<OutboxRow[]> {
+export async function claimOutbox(store: Pick<Store, 'db' | 'sqlite'>, workerId: string, now: string, leaseUntil: string, limit: number, onlyIds?: number[]): Promise<OutboxRow[]> {
+  const db = store.db;
+  if (store.sqlite && !store.sqlite.inTransaction && !onlyIds) return claimOutboxSqlite(store.sqlite, workerId, now, leaseUntil, limit);
   const due = (qb: any) => {
     let q = qb.where((eb: any) =>
       eb.or([eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', now)]), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)])]),
@@ -204,6 +206,31 @@ export async function claimOutbox(db: Kysely<Database>, workerId: string, now: s
     .returningAll()
     .execute()) as Selectable<OutboxTable>[];
   return rows.map(fromRow).sort((a, b) => a.id - b.id);
+}
+
+// SQLite: the rows due are read from the two delivery indexes in their order, expired leases first,
+// then pending rows by when they are due (a digest run's rows are all due at once, so in the order
+// they were recorded), and each read stops at the limit. Ordering all due rows by id instead sorted
+// the whole backlog on every claim, and a run composes far ahead of delivery (21,000 rows pending
+// 20 s into a 30,000-subscriber run): a claim of 64 took 4.6 ms with 21,000 pending, 2.7 ms this
+// way, most of it the update of the 64 rows (load ~8).
+const claimStatements = new WeakMap<SqliteDatabase.Database, SqliteDatabase.Statement>();
+
+function claimOutboxSqlite(sqlite: SqliteDatabase.Database, workerId: string, now: string, leaseUntil: string, limit: number): OutboxRow[] {
+  let claim = claimStatements.get(sqlite);
+  if (!claim) {
+    claim = sqlite.prepare(
+      `update outbox set status = 'sending', lease_until = @leaseUntil, locked_by = @workerId, attempts = attempts + 1
+       where id in (
+         select id from (select id from outbox where status = 'sending' and lease_until < @now order by lease_until limit @limit)
+         union all
+         select id from (select id from outbox where status = 'pending' and next_attempt_at <= @now order by next_attempt_at limit @limit)
+         limit @limit)
+       returning *`,
+    );
+    claimStatements.set(sqlite, claim);
+  }
+  return (claim.all({ workerId, now, leaseUntil, limit }) as Selectable<OutboxTable>[]).map(fromRow).sort((a, b) => a.id - b.id);
 }
 
 // The two queries of the delivery ledger run once per event-loop turn of a digest run (about one
