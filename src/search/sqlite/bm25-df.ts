@@ -22,7 +22,11 @@ type Db = SqliteDatabase.Database;
 
 /** A phrase in at least this many documents keeps its count for DF_TTL_MS (counting ~10,000 rows: ~0.5 ms). */
 export const DF_CACHE_MIN_DOCS = 10_000;
-/** How long a kept count is used; a common word's IDF moves little in that time. */
+/**
+ * How long a kept count is used; a common word's IDF moves little in that time. After a bulk import
+ * or a trim of the recent index (recent-fts.ts), ranking uses the counts from before for at most this
+ * long (the number of rows, N in the IDF, is always the current one).
+ */
 export const DF_TTL_MS = 10 * 60_000;
 const DF_CACHE_MAX = 20_000;
 

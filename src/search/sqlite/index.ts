@@ -517,6 +517,8 @@ export class SqliteSearchIndex implements SearchIndex {
   async maintain(): Promise<Record<string, number>> {
     const done = maintainRecentIndex(this.db);
     this.recentChecked.at = 0;
+    // A trim changes the recent index's counts at once; other processes' kept counts age out.
+    if (done.trimmed) this.phraseCounts?.clear();
     return done;
   }
 
