@@ -69,13 +69,23 @@ export function base64Body(pieces: BodyPiece[]): Buffer[] {
   return out;
 }
 
+// The groups that straddle two pieces recur: the same pieces meet in many messages (a paper's row
+// ends and the next one begins with the same markup), so each is kept once rather than allocated
+// for every message (dozens a message).
+const groups = new Map<number, Buffer>();
+
 /** One group of base64: 4 characters for `count` (1–3) bytes held in the top of 24 bits, '='-padded. */
 function group(bits: number, count: number): Buffer {
-  const g = Buffer.allocUnsafe(4);
+  const key = bits * 4 + count;
+  let g = groups.get(key);
+  if (g) return g;
+  if (groups.size >= 4096) groups.clear();
+  g = Buffer.allocUnsafeSlow(4); // its own memory: a slice of Buffer's shared pool would keep all 8 kB alive
   g[0] = ALPHABET[bits >> 18];
   g[1] = ALPHABET[(bits >> 12) & 63];
   g[2] = count > 1 ? ALPHABET[(bits >> 6) & 63] : 61; // '='
   g[3] = count > 2 ? ALPHABET[bits & 63] : 61;
+  groups.set(key, g);
   return g;
 }
 
