@@ -5,10 +5,10 @@ import { type NormalisedItem, kaggleToPaper } from './kaggle-read.js';
 import { ItemPacker, unpackItems } from './kaggle-pack.js';
 
 test('packed items come back field for field: papers (nulls, Unicode, links) and problems, in order', () => {
-  const items: NormalisedItem[] = [...generateKaggleRecords(300, 11)].map((record, i) => ({ location: `line ${i + 1}`, result: kaggleToPaper(record) }));
-  items.splice(7, 0, { location: 'line 8 (id 99)', result: { ok: false, problem: 'not an arXiv id: 99' } });
+  const items: NormalisedItem[] = [...generateKaggleRecords(300, 11)].map((record, i) => ({ location: `line ${i + 1}`, line: i + 1, result: kaggleToPaper(record) }));
+  items.splice(7, 0, { location: 'line 8 (id 99)', line: 8, result: { ok: false, problem: 'not an arXiv id: 99' } });
   items.push({
-    location: 'line 302',
+    location: 'record 302', // items from elsewhere than a file have no line
     result: kaggleToPaper({
       id: '2401.01234',
       title: 'Über 𝔽-moduli — “quoted”',

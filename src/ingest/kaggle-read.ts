@@ -144,6 +144,8 @@ export function kaggleToPaper(record: unknown): Normalised {
 export interface NormalisedItem {
   location: string;
   result: Normalised;
+  /** Its line in the file (a file's reader can resume after it). */
+  line?: number;
 }
 
 /** Where a bad record was: its line, and its id when it has one. */
@@ -151,23 +153,27 @@ export function recordLocation(location: string, record: unknown): string {
   return record && typeof record === 'object' && 'id' in record ? `${location} (id ${String((record as { id: unknown }).id).slice(0, 40)})` : location;
 }
 
-/** Reads, parses and normalises every record of a snapshot file, in order. */
-export async function* readKaggleFile(file: string, read?: ReadProgress): AsyncGenerator<NormalisedItem> {
-  for await (const line of readLines(file, read)) {
-    const location = `line ${line.number}`;
-    if (line.text === null) {
-      yield { location, result: { ok: false, problem: line.problem ?? 'unreadable line' } };
+/**
+ * Reads, parses and normalises every record of a snapshot file, in order; with `afterLine`, only
+ * those after that line (the lines before it are read but not parsed).
+ */
+export async function* readKaggleFile(file: string, read?: ReadProgress, afterLine = 0): AsyncGenerator<NormalisedItem> {
+  for await (const { number, text, problem } of readLines(file, read)) {
+    if (number <= afterLine) continue;
+    const location = `line ${number}`;
+    if (text === null) {
+      yield { location, line: number, result: { ok: false, problem: problem ?? 'unreadable line' } };
       continue;
     }
-    if (!line.text.trim()) continue; // blank lines (e.g. a trailing newline) are not records
+    if (!text.trim()) continue; // blank lines (e.g. a trailing newline) are not records
     let record: unknown;
     try {
-      record = JSON.parse(line.text);
+      record = JSON.parse(text);
     } catch (err) {
-      yield { location, result: { ok: false, problem: `malformed JSON: ${(err as Error).message.slice(0, 120)}` } };
+      yield { location, line: number, result: { ok: false, problem: `malformed JSON: ${(err as Error).message.slice(0, 120)}` } };
       continue;
     }
     const result = kaggleToPaper(record);
-    yield { location: result.ok ? location : recordLocation(location, record), result };
+    yield { location: result.ok ? location : recordLocation(location, record), line: number, result };
   }
 }

@@ -1,5 +1,5 @@
-// The Kaggle arXiv snapshot import: records are read, parsed and normalised (kaggle-read.ts, or in a
-// second thread on request) and stored in batched transactions; bad lines are reported with
+// The Kaggle arXiv snapshot import: records are read, parsed and normalised (kaggle-read.ts; for a
+// large file in a second thread, kaggle-thread-reader.ts) and stored in batched transactions; bad lines are reported with
 // their line number and skipped whole. Large imports run in bulk mode: the full-text triggers are
 // suspended and the new papers indexed once at the end (src/search/sqlite/fts-bulk.ts), which
 // halves the CPU per paper; the import returns only once its papers are searchable.
@@ -16,6 +16,11 @@ export { MAX_LINE_BYTES, kaggleToPaper, readLines, type Line, type ReadProgress 
 
 /** Files at least this large (about 35,000 records) are imported in bulk mode unless told otherwise. */
 export const BULK_THRESHOLD_BYTES = 64 * 1024 * 1024;
+/**
+ * Whether such a file is read in a second thread unless told otherwise. Off: on this shared 2-core
+ * machine the thread has not yet made an import faster (bench/results/import.md, session 4).
+ */
+export const READER_THREAD_BY_DEFAULT = false;
 
 export interface ImportOptions {
   /** Stop at the first bad record (what came before it is kept). */
@@ -32,11 +37,10 @@ export interface ImportOptions {
    */
   bulk?: boolean;
   /**
-   * Read, parse and normalise in a second thread (default off). With records handed over as JSON
-   * text (session 2, 200,000 records) it gave the same wall time as in line under load, 38% more CPU
-   * and 24 MB more peak RSS. They now cross packed (kaggle-pack.ts), which spares the writing thread
-   * the JSON parse; not yet measured on a quiet machine, so still not the default. In a 30,000-record
-   * trial the thread added about 60 MB of peak RSS (its own isolate and TypeScript loader).
+   * Read, parse and normalise in a second thread, so that this one only writes. Default: for files
+   * of BULK_THRESHOLD_BYTES or more, READER_THREAD_BY_DEFAULT (the thread costs ~50 MB of RSS, its
+   * own isolate and TypeScript loader, and a moment to start). Should the thread fail, reading goes
+   * on in line.
    */
   readerThread?: boolean;
   /** Called when the papers are stored and bulk mode starts indexing them (0), then as it goes. */
@@ -88,8 +92,10 @@ export async function importKaggleFile(ctx: AppContext, file: string, options: I
   } catch {
     // readLines reports an unreadable file with its reason
   }
-  const items = options.readerThread ? readKaggleFileInThread(file, read) : readKaggleFile(file, read);
-  return importNormalised(ctx, items, { source: file, bulk: size >= BULK_THRESHOLD_BYTES, ...options }, read);
+  const large = size >= BULK_THRESHOLD_BYTES;
+  const onFallback = (reason: Error, line: number) => ctx.log.warn({ reason: reason.message, line }, 'the snapshot reader thread failed; reading on in line after this line');
+  const items = (options.readerThread ?? (large && READER_THREAD_BY_DEFAULT)) ? readKaggleFileInThread(file, read, { onFallback }) : readKaggleFile(file, read);
+  return importNormalised(ctx, items, { source: file, bulk: large, ...options }, read);
 }
 
 function importNormalised(ctx: AppContext, items: AsyncIterable<NormalisedItem>, options: ImportOptions, read: ReadProgress): Promise<ImportSummary> {

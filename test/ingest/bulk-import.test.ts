@@ -137,14 +137,14 @@ test('a bulk mode left by a dead process is finished by the repair; one held by 
   }
 });
 
-test('a bulk import killed mid-way (SIGKILL): the repair makes what it committed searchable, a re-run completes it without duplicates', async () => {
+test('a bulk import with the reader thread killed mid-way (SIGKILL): the repair makes what it committed searchable, a re-run completes it without duplicates', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'paperboy-bulk-kill-'));
   try {
     const file = path.join(dir, 'snapshot.jsonl');
     const records = [...generateKaggleRecords(8000, 11)];
     writeRecords(file, records);
     const env = cliEnv(dir);
-    const dbFile = await killImportAfter(dir, file, ['--bulk', '--batch', '100'], 500);
+    const dbFile = await killImportAfter(dir, file, ['--bulk', '--thread', '--batch', '100'], 500);
 
     let db = new SqliteDatabase(dbFile, { readonly: true });
     const afterKill = (db.prepare('select count(*) as n from papers').get() as { n: number }).n;
@@ -176,7 +176,7 @@ test('a bulk import killed mid-way (SIGKILL): the repair makes what it committed
     await store.close();
 
     // The re-run completes the import, in bulk mode again, without duplicates.
-    const rerun = spawnSync(process.execPath, ['bin/paperboy.mjs', 'import', 'kaggle', file, '--bulk'], { cwd: root, env, encoding: 'utf8', timeout: 120_000 });
+    const rerun = spawnSync(process.execPath, ['bin/paperboy.mjs', 'import', 'kaggle', file, '--bulk', '--thread'], { cwd: root, env, encoding: 'utf8', timeout: 120_000 });
     assert.equal(rerun.status, 0, rerun.stderr);
     assert.match(rerun.stdout, new RegExp(`8000 records: ${8000 - afterKill} new, 0 updated, ${afterKill} unchanged, 0 skipped`));
     db = new SqliteDatabase(dbFile, { readonly: true });
