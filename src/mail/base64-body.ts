@@ -40,9 +40,9 @@ export function joinPieces(pieces: BodyPiece[]): Buffer {
 
 const ALPHABET = Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 'latin1');
 
-/** The base64 body of the pieces, as lines ending in CRLF, in the order they go out. */
-export function base64Body(pieces: BodyPiece[]): Buffer[] {
-  const out: Buffer[] = [];
+/** The base64 body of the pieces, as lines ending in CRLF, in the order they go out: appended to
+ * `out` (a message's list of chunks) and returned. */
+export function base64Body(pieces: BodyPiece[], out: Buffer[] = []): Buffer[] {
   // The 0–2 bytes left over from the pieces before, waiting for a group to be completed.
   let carried = 0;
   let carry = 0;

@@ -95,9 +95,11 @@ export async function buildMessage(ctx: AppContext, o: MessageOptions): Promise<
     lines.push('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
   }
   lines.push(`Content-Type: multipart/alternative; boundary="${boundary}"`, '', '');
-  const pieces = [Buffer.from(lines.join('\r\n'), 'utf8'), ...part(boundary, 'text/plain', o.mail.pieces?.text ?? [utf8(o.mail.text)])];
+  // One list of chunks for the whole message (parts append to it).
+  const pieces = [Buffer.from(lines.join('\r\n'), 'utf8')];
+  part(pieces, boundary, 'text/plain', o.mail.pieces?.text ?? [utf8(o.mail.text)]);
   const html = o.mail.pieces?.html ?? (o.mail.html ? [utf8(o.mail.html)] : []);
-  if (html.length) pieces.push(...part(boundary, 'text/html', html));
+  if (html.length) part(pieces, boundary, 'text/html', html);
   pieces.push(Buffer.from(`--${boundary}--\r\n`, 'latin1'));
   const dkim = dkimFor(ctx);
   if (dkim) return built(from, o.to, [await streamToBuffer(dkim.sign(Buffer.concat(pieces)))]);
@@ -120,9 +122,10 @@ function encodeText(value: string): string {
 
 const utf8 = (text: string) => Buffer.from(text, 'utf8');
 
-/** One MIME part: its headers, then the content in base64 lines of at most 76 characters (RFC 2045). */
-function part(boundary: string, type: string, content: BodyPiece[]): Buffer[] {
-  return [Buffer.from(`--${boundary}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n`, 'latin1'), ...base64Body(content)];
+/** One MIME part, appended to `out`: its headers, then the content in base64 lines of at most 76 characters (RFC 2045). */
+function part(out: Buffer[], boundary: string, type: string, content: BodyPiece[]): void {
+  out.push(Buffer.from(`--${boundary}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n`, 'latin1'));
+  base64Body(content, out);
 }
 
 function rfc2822Date(d: Date): string {
