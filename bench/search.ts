@@ -208,9 +208,9 @@ try {
   // one that ranks a broad word's every match costs ~110-140 ms more CPU (1M papers, "models",
   // reproduced alone; not a V8 collection, not page faults), which interleaved it charged to searchPapers.
   for (const s of queries) {
-    t = performance.now();
+    const t0 = performance.now();
     rawSearch(rawPlain, s);
-    tPlain.push(performance.now() - t);
+    tPlain.push(performance.now() - t0);
   }
   say('');
   say(`## keyword (${queries.length} queries, ${matched} with results; 20 results with highlights and a count capped at 1,000)`);
