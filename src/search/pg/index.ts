@@ -167,37 +167,32 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   /**
-   * A query of words only, in one statement: its matches are counted up to `countTo`; while they
-   * number at most `window` they are all ranked (exact). Past that the query is broad, and ranking
-   * every match would read every matching tsvector (a common word matches a fifth of a million
-   * papers). Title words weigh ten times abstract words, so the best matches are title matches: a
-   * broad query ranks its `window` newest title matches (an index-only walk down
-   * paper_search_published, skipped for the others) and the first few hundred matches counted, for
-   * words that seldom meet in a title. Exact whenever the title matches number at most `window`;
-   * beyond that, older title matches of a very common word are not ranked.
-   * The first matches are ranked as the count reads them, and only the title matches not among them
-   * are looked up again: at a million papers most pages come from outside shared buffers, and a
-   * second read of each of the first few hundred rows cost as much as the count.
+   * A query of words only, in one statement that reads each matching row at most twice (the second
+   * time from shared buffers): its matches are counted up to `countTo`; while they number at most
+   * `window` they are all ranked (exact). Past that the query is broad, and ranking every match
+   * would read every matching tsvector (a common word matches a fifth of a million papers). Title
+   * words weigh ten times abstract words, so the best matches are title matches: a broad query ranks
+   * its `window` newest title matches (an index-only walk down paper_search_published, skipped for
+   * the others) and the first few hundred matches counted, for words that seldom meet in a title.
+   * Exact whenever the title matches number at most `window`; beyond that, older title matches of a
+   * very common word are not ranked.
    */
   private async rankWords(tsq: string, visible: string, values: unknown[], window: number, countTo: number, o: { limit: number; offset: number }) {
     const base = values.length;
     const [countLimit, windowParam, anyLimit, limit, offset] = [1, 2, 3, 4, 5].map((i) => `$${base + i}`);
-    const rank = (alias: string) => `ts_rank('${RANK_WEIGHTS}', ${alias}.tsv, ${tsq}, 1)`;
     const rows = await this.query<{ matches: number; id: string | null; rank: number }>(
-      `with m as materialized (
-              select x.paper_id, x.n, case when x.n <= greatest(${anyLimit}::int, ${windowParam}::int) then ${rank('x')} end as rank
-              from (select s.paper_id, s.tsv, row_number() over () as n from paper_search s where s.tsv @@ ${tsq} and ${visible} limit ${countLimit}) x),
+      `with m as materialized (select s.paper_id, row_number() over () as n from paper_search s where s.tsv @@ ${tsq} and ${visible} limit ${countLimit}),
             c as (select count(*)::int as n from m),
-            titles as (
-              select s.paper_id from paper_search s where (select n from c) > ${windowParam} and s.title_tsv @@ ${tsq}
-              order by s.published_at desc limit ${windowParam}),
             candidates as (
-              select m.paper_id, m.rank from m where m.n <= greatest(${anyLimit}, case when (select n from c) <= ${windowParam} then ${windowParam} else 0 end)
-              union all
-              select s.paper_id, ${rank('s')} from titles join paper_search s on s.paper_id = titles.paper_id
-              where ${visible} and not exists (select 1 from m where m.paper_id = titles.paper_id and m.n <= ${anyLimit}))
+              select m.paper_id from m where m.n <= greatest(${anyLimit}, case when (select n from c) <= ${windowParam} then ${windowParam} else 0 end)
+              union
+              (select s.paper_id from paper_search s where (select n from c) > ${windowParam} and s.title_tsv @@ ${tsq}
+               order by s.published_at desc limit ${windowParam}))
        select c.n as matches, r.id, r.rank from c left join lateral (
-         select paper_id as id, rank from candidates order by rank desc, paper_id limit ${limit} offset ${offset}) r on true`,
+         select s.paper_id as id, ts_rank('${RANK_WEIGHTS}', s.tsv, ${tsq}, 1) as rank
+         from candidates join paper_search s on s.paper_id = candidates.paper_id
+         where ${visible}
+         order by rank desc, s.paper_id limit ${limit} offset ${offset}) r on true`,
       [...values, countTo, window, Math.max(this.ranked.anyMatches, o.offset + o.limit), o.limit, o.offset],
     );
     return { matches: rows[0]?.matches ?? 0, rows: rows.filter((r): r is { matches: number; id: string; rank: number } => r.id !== null) };
