@@ -117,8 +117,8 @@ export function registerIngestCommands(program: Command): void {
     .option('--batch <n>', 'records per transaction', '5000')
     .option('--bulk', 'bulk mode: suspend full-text indexing while inserting, index the new papers once at the end (default for files of 64 MB or more)')
     .option('--no-bulk', 'index every paper as it is inserted (searchable batch by batch while the import runs)')
-    .option('--thread', 'read and parse the file in a second thread while this one writes')
-    .option('--no-thread', 'read and parse in the writing thread (the default; one core, about 50 MB less memory)')
+    .option('--thread', 'read and parse the file in a second thread while this one writes (default for files of 64 MB or more)')
+    .option('--no-thread', 'read and parse in the writing thread (one core, about 50 MB less memory)')
     .action((file: string, opts: { strict?: boolean; batch: string; bulk?: boolean; thread?: boolean }) =>
       run(async (ctx) => {
         const batchSize = positiveInt(opts.batch, '--batch', 100_000);
