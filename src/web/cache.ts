@@ -131,15 +131,20 @@ export function pageCache(ctx: AppContext): PageCache {
 
 /** A cached page's bytes for one browser: its CSRF token in the slots, gzipped when it takes gzip. */
 export function cachedBody(entry: Entry, token: string, takesGzip: boolean): { body: Buffer; gzipped: boolean } {
+  const { pieces, gzipped } = cachedPieces(entry, token, takesGzip);
+  return { body: pieces.length === 1 ? pieces[0] : Buffer.concat(pieces), gzipped };
+}
+
+/** cachedBody's bytes as pieces of the cached copy and the token, none copied. */
+export function cachedPieces(entry: Entry, token: string, takesGzip: boolean): { pieces: Buffer[]; gzipped: boolean } {
   const value = Buffer.from(token);
   if (takesGzip && entry.bytes >= COMPRESS_MIN_BYTES) {
     if (entry.gzip === undefined || (entry.gzip && entry.gzip.slotLength !== value.length)) entry.gzip = SplicedGzip.build(entry.parts, value.length);
-    if (entry.gzip) return { body: entry.gzip.render(value), gzipped: true };
+    if (entry.gzip) return { pieces: entry.gzip.pieces(value), gzipped: true };
   }
-  if (entry.parts.length === 1) return { body: entry.parts[0], gzipped: false };
   const pieces: Buffer[] = [entry.parts[0]];
   for (let i = 1; i < entry.parts.length; i++) pieces.push(value, entry.parts[i]);
-  return { body: Buffer.concat(pieces), gzipped: false };
+  return { pieces, gzipped: false };
 }
 
 /**

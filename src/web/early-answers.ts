@@ -12,7 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppContext } from '../context.js';
 import { answerFromCache } from '../api/http-cache.js';
 import { acceptsGzip } from './accept-encoding.js';
-import { cachedBody, COMPRESS_MIN_BYTES, type HotPage, PAGE_CACHING, pageCache, pageEtag } from './cache.js';
+import { cachedPieces, COMPRESS_MIN_BYTES, type HotPage, PAGE_CACHING, pageCache, pageEtag } from './cache.js';
 import type { RequestWindows } from './rate-limit.js';
 import { HTML_SECURITY_HEADERS } from './security-headers.js';
 import { csrfFor, NONCE_COOKIE, SESSION_COOKIE, validNonce } from './session.js';
@@ -20,7 +20,7 @@ import { csrfFor, NONCE_COOKIE, SESSION_COOKIE, validNonce } from './session.js'
 interface EarlyAnswer {
   status: number;
   headers: string[]; // name, value, name, value...
-  body: Buffer;
+  body: Buffer | Buffer[]; // pieces are written in one go (one writev), not copied into one buffer
   onHit?: HotPage['onHit'];
 }
 
@@ -50,7 +50,12 @@ export function earlyAnswers(ctx: AppContext, { limit, parseCookies, onAnswer }:
     // Counted once here; a client over its limit is counted again on the routed path, which answers 429.
     if (limit.windows.spend(limit.clientKey(request), limit.windowMs).current > limit.max) return false;
     response.writeHead(answer.status, answer.headers);
-    response.end(answer.body);
+    if (Array.isArray(answer.body)) {
+      response.cork();
+      for (const piece of answer.body) response.write(piece);
+      response.end();
+      response.uncork();
+    } else response.end(answer.body);
     onAnswer();
     answer.onHit?.(request);
     return true;
@@ -70,7 +75,8 @@ function pageAnswer(ctx: AppContext, request: IncomingMessage, parseCookies: Ear
   // A page that cannot be spliced is gzipped per request on the normal path.
   if (!entry || (takesGzip && entry.bytes >= COMPRESS_MIN_BYTES && entry.gzip === null)) return undefined;
   const token = csrfFor(ctx, nonce);
-  const { body, gzipped } = cachedBody(entry, token, takesGzip);
-  const headers = ['etag', pageEtag(entry.hash, token, gzipped), ...(gzipped ? GZIPPED_PAGE : PAGE), 'content-length', String(body.length)];
-  return { status: entry.status, headers, body, onHit: hot.page.onHit };
+  const { pieces, gzipped } = cachedPieces(entry, token, takesGzip);
+  const length = pieces.reduce((n, piece) => n + piece.length, 0);
+  const headers = ['etag', pageEtag(entry.hash, token, gzipped), ...(gzipped ? GZIPPED_PAGE : PAGE), 'content-length', String(length)];
+  return { status: entry.status, headers, body: pieces, onHit: hot.page.onHit };
 }

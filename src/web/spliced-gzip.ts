@@ -54,6 +54,11 @@ export class SplicedGzip {
 
   /** The whole page gzipped, with `value` in every slot. */
   render(value: Buffer): Buffer {
+    return Buffer.concat(this.pieces(value));
+  }
+
+  /** render's bytes as the pieces they are made of, for a writer that sends them without copying. */
+  pieces(value: Buffer): Buffer[] {
     if (value.length !== this.slotLength) throw new RangeError(`slot value must be ${this.slotLength} bytes, got ${value.length}`);
     // A stored block: BFINAL=0 BTYPE=00 (padded to the byte), LEN, NLEN (RFC 1951 3.2.4).
     const stored = Buffer.alloc(5);
@@ -70,7 +75,7 @@ export class SplicedGzip {
     trailer.writeUInt32LE(crc >>> 0, 0);
     trailer.writeUInt32LE(this.rawLength % 2 ** 32, 4);
     pieces.push(trailer);
-    return Buffer.concat(pieces);
+    return pieces;
   }
 }
 
